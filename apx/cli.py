@@ -1,0 +1,242 @@
+"""The `apx` command: demo, eval, process, show, audit, ui."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from apx import environment
+from apx.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
+audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+DataOption = Annotated[Path, typer.Option("--data", help="A folder with erp/ and invoices/.")]
+NoModel = Annotated[bool, typer.Option("--no-model", help="Make no model call (fallbacks only).")]
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    environment.configure(settings.home)
+    warnings.filterwarnings("ignore")
+    logging.getLogger("LiteLLM").setLevel(logging.ERROR)
+    return settings
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _run_with_progress(files: list[Path], label: str, **kwargs):  # type: ignore[no-untyped-def]
+    from apx.runner import run_files
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
+                  console=console, transient=False) as progress:
+        task = progress.add_task(label, total=len(files), current="starting Prefect…")
+
+        def advance(outcome) -> None:  # type: ignore[no-untyped-def]
+            progress.update(task, advance=1,
+                            current=f"{outcome.file_name}: {outcome.decision or outcome.status}")
+
+        return run_files(files, on_progress=advance, **kwargs)
+
+
+@app.command()
+def demo(
+    data: DataOption = Path("sample_data"),
+    no_model: NoModel = False,
+) -> None:
+    """Process the sample invoices on a fresh database and print what happened to each."""
+    from apx.dataset import DatasetError, load_dataset
+    from apx.report import outcome_table, totals_line
+    from apx.runner import fresh_database
+    from erp.csv_master import MasterDataError
+
+    settings = _settings()
+    try:
+        dataset = load_dataset(data)
+    except DatasetError as error:
+        _fail(str(error))
+    demo_home = settings.home / "demo"
+    files = dataset.invoice_files
+    console.print(f"APX demo: {len(files)} invoices from {data}/invoices, ERP data from "
+                  f"{data}/erp, today = {dataset.as_of}, model: "
+                  f"{'none' if no_model else _model_names()}")
+    started = time.perf_counter()
+    with fresh_database(settings.database_url, keep_dir=demo_home) as url:
+        try:
+            outcomes, _store = _run_with_progress(
+                files, "processing", erp_dir=dataset.erp_dir, database_url=url,
+                documents_dir=demo_home / "documents", policy_file=settings.policy_file,
+                as_of=dataset.as_of, extraction_mode=settings.extraction_mode,
+                use_model=settings.use_model and not no_model,
+                model_cache_file=settings.model_cache_file,
+            )
+        except MasterDataError as error:
+            _fail(f"the ERP data cannot be read: {error}")
+        console.print(outcome_table(outcomes))
+        console.print(totals_line(outcomes))
+        console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
+        console.print(
+            f"\nDetails: [bold]APX_DATABASE_URL={url} apx show FILE[/bold] prints an invoice's "
+            f"review card (findings, evidence, decision, model calls);\n"
+            f"[bold]APX_DATABASE_URL={url} apx audit verify[/bold] checks the audit chain; "
+            f"[bold]apx ui[/bold] opens the Prefect UI with every flow run of this demo."
+        )
+
+
+@app.command("eval")
+def evaluate(
+    data: DataOption,
+    json_out: Annotated[Path, typer.Option("--json", help="Where to write the report.")] = Path(
+        "eval.json"),
+    no_model: NoModel = False,
+    cache: Annotated[bool, typer.Option(help="Reuse cached model answers.")] = False,
+) -> None:
+    """Run the pipeline on a fresh database over a labelled set and score it against truth.json."""
+    from apx.dataset import DatasetError, load_dataset
+    from apx.evaluate import RunRecord, score
+    from apx.runner import fresh_database
+    from erp.csv_master import MasterDataError
+
+    settings = _settings()
+    try:
+        dataset = load_dataset(data, require_truth=True)
+    except DatasetError as error:
+        _fail(str(error))
+    assert dataset.truth is not None
+    files = dataset.invoice_files
+    started = time.perf_counter()
+    with fresh_database(settings.database_url) as url:
+        try:
+            outcomes, store = _run_with_progress(
+                files, "evaluating", erp_dir=dataset.erp_dir, database_url=url,
+                documents_dir=Path(url.removeprefix("sqlite:///")).parent / "documents"
+                if url.startswith("sqlite") else settings.home / "eval-documents",
+                policy_file=settings.policy_file, as_of=dataset.as_of,
+                extraction_mode=settings.extraction_mode,
+                use_model=settings.use_model and not no_model,
+                model_cache_file=settings.model_cache_file if cache else None,
+            )
+        except MasterDataError as error:
+            _fail(f"the ERP data cannot be read: {error}")
+        records = []
+        for outcome in outcomes:
+            row = store.invoice(outcome.invoice_id) if outcome.invoice_id else None
+            fields = {} if row is None else {
+                "vendor_id": row.vendor_id, "invoice_number": row.invoice_number,
+                "invoice_date": row.invoice_date, "po_number": row.po_number,
+                "currency": row.currency, "subtotal": row.subtotal, "tax": row.tax,
+                "total": row.total,
+            }
+            records.append(RunRecord(
+                file=outcome.file_name, fields=fields, patterns=outcome.patterns,
+                primary=outcome.primary_pattern, decision=outcome.decision,
+                extraction_calls=outcome.extraction_calls,
+                classification_calls=outcome.classification_calls,
+            ))
+        report = score(dataset.truth, records, time.perf_counter() - started)
+    json_out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    summary = {k: report[k] for k in ("invoices", "pattern_recall", "pattern_precision",
+                                      "primary_accuracy", "decision_accuracy",
+                                      "high_stakes_auto_approved", "model_calls", "seconds")}
+    summary["field_accuracy.overall"] = report["field_accuracy"]["overall"]
+    console.print_json(json.dumps(summary))
+    console.print(f"Report written to {json_out} ({len(report['mistakes'])} mistakes listed).")
+
+
+@app.command()
+def process(
+    files: Annotated[list[Path], typer.Argument(help="Invoice files, processed in this order.")],
+    erp: Annotated[Path, typer.Option(help="Folder with the ERP export CSVs.")] = Path(
+        "sample_data/erp"),
+    as_of: Annotated[str | None, typer.Option(help="Today's date (YYYY-MM-DD).")] = None,
+    no_model: NoModel = False,
+) -> None:
+    """Process invoice files into APX's database (APX_DATABASE_URL; SQLite in .apx by default)."""
+    from apx.report import outcome_table, totals_line
+    from erp.csv_master import MasterDataError
+
+    settings = _settings()
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    try:
+        outcomes, _store = _run_with_progress(
+            files, "processing", erp_dir=erp, database_url=settings.resolved_database_url(),
+            documents_dir=settings.documents_dir, policy_file=settings.policy_file,
+            as_of=date.fromisoformat(as_of) if as_of else date.today(),
+            extraction_mode=settings.extraction_mode,
+            use_model=settings.use_model and not no_model,
+            model_cache_file=settings.model_cache_file,
+        )
+    except MasterDataError as error:
+        _fail(f"the ERP data cannot be read: {error}")
+    console.print(outcome_table(outcomes))
+    console.print(totals_line(outcomes))
+
+
+@app.command()
+def show(reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")]) -> None:
+    """Print an invoice's review card: header, findings with evidence, decision, model calls."""
+    from apx.report import print_card, review_card
+    from store.repository import Store
+
+    settings = _settings()
+    store = Store.open(settings.resolved_database_url())
+    row = store.find_invoice(reference)
+    if row is None:
+        _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
+    assert row is not None
+    print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain and say whether any event was altered."""
+    from store.repository import Store
+
+    settings = _settings()
+    result = Store.open(settings.resolved_database_url()).verify_audit()
+    if result.ok:
+        console.print(f"[green]audit chain intact[/green]: {result.events} events")
+    else:
+        console.print(f"[red]audit chain broken[/red] at event {result.first_bad_id}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def ui(port: int = 4200) -> None:
+    """Start the Prefect server and UI on the database the demo and `process` wrote to."""
+    settings = _settings()
+    console.print(f"Prefect UI on http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    subprocess.run([sys.executable, "-m", "prefect", "server", "start", "--port", str(port)],
+                   check=False)
+
+
+def _model_names() -> str:
+    from gateway.config import GatewaySettings
+
+    models = GatewaySettings()
+    return f"extraction={models.extraction_model}, classification={models.classification_model}"
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,110 @@
+"""What the CLI prints: the batch table, its totals and an invoice's review card."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from models.tables import FindingRow, InvoiceRow, ModelCallRow
+from pipeline.stages import InvoiceOutcome
+
+DECISION_STYLE = {"approve": "green", "review": "yellow", "hold": "cyan", "reject": "red",
+                  None: "magenta"}
+
+
+def money(amount: Decimal | None, currency: str | None) -> str:
+    if amount is None:
+        return "-"
+    return f"{amount:,.2f} {currency or ''}".strip()
+
+
+def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for column, justify in (("invoice", "left"), ("vendor", "left"), ("total", "right"),
+                            ("pattern", "left"), ("decision", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for item in outcomes:
+        vendor = item.vendor_name or "-"
+        if item.vendor_id:
+            vendor = f"{vendor} ({item.vendor_id})"
+        pattern = item.primary_pattern or "-"
+        extra = len(item.patterns) - (1 if item.primary_pattern in item.patterns else 0)
+        if extra > 0:
+            pattern += f" +{extra}"
+        decision = item.decision or item.status
+        if item.duplicate_delivery:
+            decision += " (same file again)"
+        table.add_row(
+            f"{item.file_name}\n[dim]{item.invoice_number or item.status_reason or ''}[/dim]",
+            vendor, money(item.total, item.currency), pattern,
+            f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
+        )
+    return table
+
+
+def totals_line(outcomes: list[InvoiceOutcome]) -> str:
+    decisions = Counter(item.decision for item in outcomes)
+    failed = sum(1 for item in outcomes if item.decision is None)
+    extraction = sum(item.extraction_calls for item in outcomes)
+    classification = sum(item.classification_calls for item in outcomes)
+    parts = [
+        f"{len(outcomes)} invoices",
+        f"[green]{decisions['approve']} touchless[/]",
+        f"[cyan]{decisions['hold']} held[/]",
+        f"[yellow]{decisions['review']} in review[/]",
+        f"[red]{decisions['reject']} rejected[/]",
+    ]
+    if failed:
+        parts.append(f"[magenta]{failed} failed[/]")
+    parts.append(f"model calls: {extraction} extraction + {classification} classification")
+    return " · ".join(parts)
+
+
+def review_card(
+    row: InvoiceRow, findings: list[FindingRow], calls: list[ModelCallRow]
+) -> str:
+    """The markdown a reviewer reads: header, findings with evidence, pattern, explanation."""
+    lines = [
+        f"## {row.file_name}",
+        "",
+        f"| | |\n|---|---|\n| Vendor | {row.vendor_name or '-'} ({row.vendor_id or 'not in master'}) |",
+        f"| Invoice | {row.invoice_number or '-'} dated {row.invoice_date or '-'} |",
+        f"| PO | {row.po_number or '-'} |",
+        f"| Subtotal / tax / total | {money(row.subtotal, row.currency)} / "
+        f"{money(row.tax, row.currency)} / **{money(row.total, row.currency)}** |",
+        f"| Status | {row.status}{' - ' + row.status_reason if row.status_reason else ''} |",
+        "",
+        f"**Decision:** {row.decision or '-'} — {row.decision_reason or ''} "
+        f"(policy {row.policy_version or '-'}"
+        + (f", approver: {row.approver_role}" if row.approver_role else "")
+        + (", four eyes" if row.four_eyes else "") + ")",
+        "",
+        f"**Pattern:** {row.primary_pattern or 'none'} ({row.classification_source or '-'})",
+        "",
+    ]
+    if findings:
+        lines.append("### Findings")
+        for item in findings:
+            evidence = ", ".join(f"{k}={v}" for k, v in item.evidence.items())
+            lines.append(f"- **{item.code}** ({item.severity}): {item.message}"
+                         + (f"  \n  _evidence: {evidence}_" if evidence else ""))
+        lines.append("")
+    if row.explanation:
+        lines += ["### Explanation", row.explanation, ""]
+    if row.model_explanation:
+        lines += ["### Draft by the model (unverified)", row.model_explanation, ""]
+    if calls:
+        lines.append("### Model calls")
+        for call in calls:
+            lines.append(f"- {call.step}: {call.model} (prompt {call.prompt_version}), "
+                         f"{call.prompt_tokens}+{call.completion_tokens} tokens, "
+                         f"{call.latency_ms} ms{' (cached)' if call.cached else ''}")
+    return "\n".join(lines)
+
+
+def print_card(console: Console, card: str) -> None:
+    console.print(Markdown(card))

@@ -1,0 +1,73 @@
+"""Runs a batch of files through the Prefect flows and reads the results back."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from pipeline.runtime import RunSpec, forget_runtimes, runtime_for
+from pipeline.stages import InvoiceOutcome
+from store.db import drop_database, scratch_database
+from store.repository import Store
+
+
+@contextmanager
+def fresh_database(database_url: str | None, keep_dir: Path | None = None) -> Iterator[str]:
+    """A new empty database: a SQLite file (in `keep_dir` or a temp dir), or a PostgreSQL one."""
+    if database_url and database_url.startswith("postgresql"):
+        url = scratch_database(database_url, f"apx_run_{uuid.uuid4().hex[:10]}")
+        try:
+            yield url
+        finally:
+            forget_runtimes()
+            drop_database(url)
+        return
+    if keep_dir is not None:
+        keep_dir.mkdir(parents=True, exist_ok=True)
+        for stale in keep_dir.glob("apx.db*"):
+            stale.unlink()
+        yield f"sqlite:///{keep_dir / 'apx.db'}"
+        return
+    folder = Path(tempfile.mkdtemp(prefix="apx-run-"))
+    try:
+        yield f"sqlite:///{folder / 'apx.db'}"
+    finally:
+        forget_runtimes()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_files(
+    files: list[Path],
+    *,
+    erp_dir: Path,
+    database_url: str,
+    documents_dir: Path,
+    policy_file: Path,
+    as_of: date,
+    extraction_mode: str = "auto",
+    use_model: bool = True,
+    model_cache_file: Path | None = None,
+    on_progress: Callable[[InvoiceOutcome], None] | None = None,
+) -> tuple[list[InvoiceOutcome], Store]:
+    spec = RunSpec(
+        erp_dir=str(erp_dir), database_url=database_url, documents_dir=str(documents_dir),
+        policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,  # type: ignore[arg-type]
+        use_model=use_model,
+        model_cache_file=str(model_cache_file) if model_cache_file else None,
+    )
+    runtime = runtime_for(spec)  # fail fast on bad ERP data or database before Prefect starts
+    from flows.process import add_progress_hook, process_batch, remove_progress_hook
+
+    if on_progress is not None:
+        add_progress_hook(on_progress)
+    try:
+        outcomes = process_batch([str(path) for path in files], spec)
+    finally:
+        if on_progress is not None:
+            remove_progress_hook(on_progress)
+    return outcomes, runtime.store

@@ -1,0 +1,1 @@
+"""ERP adapters: read master data (vendors, POs, receipts), write approved vouchers back."""

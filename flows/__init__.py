@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only. Every task calls one stage of `pipeline.stages`."""

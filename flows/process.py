@@ -1,0 +1,80 @@
+"""The APX flows: `process-invoice` (one file) and `process-batch` (a parent for many).
+
+Tasks are thin wrappers over `pipeline.stages`, so the UI shows each stage of each
+invoice with its timing and state, while the logic stays testable without Prefect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import stages
+from pipeline.runtime import RunSpec, runtime_for
+from pipeline.stages import InvoiceOutcome
+
+# Per-stage tasks: results stay in memory (no persistence, no input hashing).
+_options: dict[str, object] = {"cache_policy": NO_CACHE, "persist_result": False, "retries": 0}
+intake_task = task(name="intake", **_options)(stages.intake)  # type: ignore[call-overload]
+parse_task = task(name="parse", **_options)(stages.parse)  # type: ignore[call-overload]
+extract_task = task(name="extract", **_options)(stages.extract)  # type: ignore[call-overload]
+check_task = task(name="match-and-rules", **_options)(stages.check)  # type: ignore[call-overload]
+classify_task = task(name="classify", **_options)(stages.classify)  # type: ignore[call-overload]
+decide_task = task(name="decide", **_options)(stages.decide)  # type: ignore[call-overload]
+post_task = task(name="post-to-erp", **_options)(stages.post)  # type: ignore[call-overload]
+
+ProgressHook = Callable[[InvoiceOutcome], None]
+_progress_hooks: list[ProgressHook] = []
+
+
+def add_progress_hook(hook: ProgressHook) -> None:
+    """Called after each invoice (the CLI's progress bar); flows stay free of UI code."""
+    _progress_hooks.append(hook)
+
+
+def remove_progress_hook(hook: ProgressHook) -> None:
+    if hook in _progress_hooks:
+        _progress_hooks.remove(hook)
+
+
+@flow(name="process-invoice", flow_run_name="{path}", persist_result=False)
+def process_invoice(path: str, spec: RunSpec) -> InvoiceOutcome:
+    """Take one file from intake to a decision (and to the ERP when approved)."""
+    rt = runtime_for(spec)
+    item = intake_task(rt, Path(path))
+    if not item.new and item.status in stages.TERMINAL_STATUSES:
+        result = stages.outcome(rt, item)  # same bytes again: one invoice, never two
+    else:
+        parsed = parse_task(rt, item)
+        extraction = (
+            extract_task(rt, item, parsed.document) if parsed.document is not None else None
+        )
+        checked = check_task(rt, item, parsed.document, extraction, parsed.unreadable_reason)
+        invoice = extraction.invoice if extraction is not None else None
+        classify_task(rt, item, checked.findings, invoice, parsed.document is None)
+        decision = decide_task(rt, item, checked.findings,
+                               invoice.total if invoice is not None else None)
+        post_task(rt, item, decision)
+        result = stages.outcome(rt, item)
+    for hook in list(_progress_hooks):
+        hook(result)
+    return result
+
+
+@flow(name="process-batch", persist_result=False)
+def process_batch(paths: list[str], spec: RunSpec) -> list[InvoiceOutcome]:
+    """Process files one after another in the given order (later copies are the duplicates)."""
+    outcomes = []
+    for path in paths:
+        state = process_invoice(path, spec, return_state=True)
+        if state.is_completed():
+            outcomes.append(state.result())
+        else:  # a bug or an outage on one file must not stop the batch or lose the file
+            failed = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
+            for hook in list(_progress_hooks):
+                hook(failed)
+            outcomes.append(failed)
+    return outcomes

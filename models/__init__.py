@@ -1,0 +1,1 @@
+"""Domain models (pydantic) and database tables (SQLAlchemy). Imports nothing else of APX."""

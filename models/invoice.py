@@ -1,0 +1,60 @@
+"""The validated invoice as extracted from a document, and where each value came from."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class InvoiceLine(BaseModel):
+    description: str
+    sku: str | None = None
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    tax_rate: Decimal | None = Field(default=None, description="percent, e.g. 19 for 19 %")
+
+
+class InvoiceDocument(BaseModel):
+    """An invoice's header, lines and totals. Every value here was grounded in the document."""
+
+    vendor_name: str | None = None
+    vendor_tax_id: str | None = None
+    iban: str | None = None
+    invoice_number: str | None = None
+    invoice_date: date | None = None
+    due_date: date | None = None
+    payment_terms_days: int | None = None
+    po_number: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code")
+    bill_to: str | None = None
+    lines: list[InvoiceLine] = Field(default_factory=list)
+    subtotal: Decimal | None = None
+    tax: Decimal | None = None
+    tax_rate: Decimal | None = Field(default=None, description="header tax rate in percent")
+    total: Decimal | None = None
+
+
+class FieldSource(StrEnum):
+    """Provenance of an extracted value, recorded for the auditor."""
+
+    LABEL = "label"  # found next to a label such as "Invoice No."
+    TABLE = "table"  # read from the line-item table
+    LAYOUT = "layout"  # position on the page (letterhead, address block)
+    ARITHMETIC = "arithmetic"  # the only reading that makes the totals add up
+    MODEL = "model"  # chosen by the model among candidates found in the document
+    XML = "xml"  # embedded e-invoice
+
+
+class Extraction(BaseModel):
+    """The extract stage's output: the invoice plus how much of it can be trusted."""
+
+    invoice: InvoiceDocument
+    sources: dict[str, FieldSource] = Field(default_factory=dict)
+    unverified: dict[str, str] = Field(
+        default_factory=dict, description="field -> why it could not be grounded or confirmed"
+    )
+    model_calls: int = 0

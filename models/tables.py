@@ -1,0 +1,162 @@
+"""Database tables (SQLAlchemy 2.0 typed ORM). Alembic migrations in store/migrations own the schema."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+
+class Money(TypeDecorator[Decimal]):
+    """Exact decimal money: NUMERIC on PostgreSQL, text on SQLite (which would round via float)."""
+
+    impl = Numeric(18, 4)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(18, 4))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    """An input file, identified by the SHA-256 of its bytes; the original is kept by hash."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(512))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    stored_path: Mapped[str] = mapped_column(String(1024))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceRow(Base):
+    """One invoice per document: its state, extracted header and the decision on it."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), unique=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    file_name: Mapped[str] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    vendor_id: Mapped[str | None] = mapped_column(String(64))
+    vendor_name: Mapped[str | None] = mapped_column(String(256))
+    invoice_number: Mapped[str | None] = mapped_column(String(128))
+    invoice_number_key: Mapped[str | None] = mapped_column(String(128))
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    po_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    subtotal: Mapped[Decimal | None] = mapped_column(Money)
+    tax: Mapped[Decimal | None] = mapped_column(Money)
+    total: Mapped[Decimal | None] = mapped_column(Money)
+    extraction: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    primary_pattern: Mapped[str | None] = mapped_column(String(40))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    model_explanation: Mapped[str | None] = mapped_column(Text)
+    classification_source: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[str | None] = mapped_column(String(20), index=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    approver_role: Mapped[str | None] = mapped_column(String(40))
+    four_eyes: Mapped[bool] = mapped_column(Boolean, default=False)
+    policy_version: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_invoices_vendor_number", "vendor_id", "invoice_number_key"),
+        Index("ix_invoices_vendor_total", "vendor_id", "total"),
+    )
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, str]] = mapped_column(JSON)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class ModelCallRow(Base):
+    """Every model call (or cache hit): which model, prompt version, tokens, cost, latency."""
+
+    __tablename__ = "model_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_version: Mapped[str] = mapped_column(String(40))
+    cached: Mapped[bool] = mapped_column(Boolean)
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    cost: Mapped[Decimal] = mapped_column(Money)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """Append-only, hash-chained: each event's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class VoucherRow(Base):
+    """What the reference ERP adapter posted; the unique invoice id makes posting exactly-once."""
+
+    __tablename__ = "vouchers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), unique=True)
+    vendor_id: Mapped[str] = mapped_column(String(64))
+    invoice_number: Mapped[str] = mapped_column(String(128))
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    po_number: Mapped[str | None] = mapped_column(String(64))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

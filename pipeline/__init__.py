@@ -1,0 +1,1 @@
+"""The stages of the pipeline as plain typed functions; `flows/` only orchestrates them."""

@@ -1,0 +1,265 @@
+"""One function per pipeline stage: typed in, typed out, idempotent, audited.
+
+Each stage reads only its inputs and the runtime, writes its result through the store
+(replacing what an earlier attempt wrote) and appends one audit event. A model is used
+in exactly two places, `extract` and `classify`, through the gateway; it proposes, and
+the deterministic `check` and `decide` stages decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from classifier.classify import classify as classify_findings
+from extractors.extract import extract_invoice
+from extractors.pdf import UnreadableDocument, parse_pdf
+from models.documents import ParsedDocument
+from models.findings import Classification, Decision, Finding, Outcome
+from models.invoice import Extraction, InvoiceDocument
+from models.matching import MatchResult
+from pipeline.recording import RecordingGateway
+from pipeline.runtime import Runtime
+from rules.base import RuleContext, finding
+from rules.decide import decide as decide_by_policy
+from rules.matching import match_invoice
+from rules.registry import evaluate
+
+TERMINAL_STATUSES = {"decided", "posted"}
+
+
+class IntakeResult(BaseModel):
+    invoice_id: str
+    sha256: str
+    file_name: str
+    stored_path: str
+    new: bool
+    status: str
+
+
+class ParseResult(BaseModel):
+    document: ParsedDocument | None = None
+    unreadable_reason: str | None = None
+
+
+class CheckResult(BaseModel):
+    findings: list[Finding]
+    match: MatchResult = Field(default_factory=MatchResult)
+
+
+class InvoiceOutcome(BaseModel):
+    """What the batch reports per input file."""
+
+    invoice_id: str
+    file_name: str
+    status: str
+    status_reason: str | None
+    vendor_id: str | None
+    vendor_name: str | None
+    invoice_number: str | None
+    currency: str | None
+    total: Decimal | None
+    patterns: list[str]
+    primary_pattern: str | None
+    decision: str | None
+    decision_reason: str | None
+    extraction_calls: int
+    classification_calls: int
+    duplicate_delivery: bool = False
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def intake(rt: Runtime, path: Path) -> IntakeResult:
+    """Identify the file by the SHA-256 of its bytes and keep the original, content-addressed."""
+    data = path.read_bytes()
+    sha = _sha256(data)
+    stored = Path(rt.spec.documents_dir) / sha[:2] / f"{sha}{path.suffix.lower()}"
+    if not stored.exists():
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_name(f".{stored.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(stored)  # atomic: a crash never leaves a half-written original
+    record = rt.store.register_document(sha, path.name, len(data), str(stored))
+    rt.store.audit(record.invoice_id, "intake", "apx", {
+        "file": path.name, "sha256": sha, "bytes": len(data), "new": record.created,
+        "status": record.status,
+    })
+    return IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=path.name,
+                        stored_path=str(stored), new=record.created, status=record.status)
+
+
+def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
+    try:
+        document = parse_pdf(Path(item.stored_path), item.sha256)
+    except UnreadableDocument as error:
+        rt.store.set_status(item.invoice_id, "unreadable", error.reason)
+        rt.store.audit(item.invoice_id, "parse", "pdfplumber",
+                       {"readable": False, "reason": error.reason})
+        return ParseResult(unreadable_reason=error.reason)
+    rt.store.set_status(item.invoice_id, "parsed")
+    rt.store.audit(item.invoice_id, "parse", "pdfplumber", {
+        "readable": True, "pages": len(document.pages), "words": len(document.words),
+        "text_sha256": _sha256(document.text.encode("utf-8")),
+    })
+    return ParseResult(document=document)
+
+
+def extract(rt: Runtime, item: IntakeResult, document: ParsedDocument) -> Extraction:
+    recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
+    extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+    rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
+    _record_calls(rt, item.invoice_id, recorder)
+    rt.store.audit(item.invoice_id, "extract", _actor(recorder, "extractors"), {
+        "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
+        "lines": len(extraction.invoice.lines),
+        "sources": {k: v.value for k, v in extraction.sources.items()},
+        "unverified": extraction.unverified,
+        "model_calls": extraction.model_calls,
+    })
+    return extraction
+
+
+def check(
+    rt: Runtime, item: IntakeResult, document: ParsedDocument | None,
+    extraction: Extraction | None, unreadable_reason: str | None,
+) -> CheckResult:
+    """Match against the ERP and run every rule; an unreadable file yields one finding."""
+    if document is None or extraction is None:
+        findings = [finding("UNREADABLE_DOCUMENT",
+                            f"The file could not be read: {unreadable_reason}",
+                            file=item.file_name)]
+        rt.store.save_findings(item.invoice_id, findings)
+        rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
+        return CheckResult(findings=findings)
+    invoice = extraction.invoice
+    match = match_invoice(invoice, rt.master)
+    vendor = match.vendor.vendor
+    po_number = match.po.po_number if match.po is not None else invoice.po_number
+    rt.store.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)
+    context = RuleContext(
+        extraction=extraction,
+        document_text=document.text,
+        master=rt.master,
+        match=match,
+        prior_invoices=(
+            rt.store.prior_invoices(item.invoice_id, vendor.vendor_id, invoice.invoice_number,
+                                    invoice.total) if vendor else ()
+        ),
+        prior_on_po=rt.store.prior_on_po(item.invoice_id, po_number) if po_number else (),
+        policy=rt.policy,
+        as_of=rt.spec.as_of,
+    )
+    findings = evaluate(context)
+    rt.store.save_findings(item.invoice_id, findings)
+    rt.store.audit(item.invoice_id, "rules", "apx", {
+        "vendor_id": vendor.vendor_id if vendor else None,
+        "vendor_match": match.vendor.method,
+        "po_number": po_number,
+        "findings": [f.code for f in findings],
+        "policy_version": rt.policy.version,
+    })
+    return CheckResult(findings=findings, match=match)
+
+
+def classify(
+    rt: Runtime, item: IntakeResult, findings: list[Finding], invoice: InvoiceDocument | None,
+    unreadable: bool,
+) -> Classification:
+    # An unreadable file has nothing a model could explain; the fallback names the reason.
+    recorder = RecordingGateway(rt.gateway) if rt.gateway is not None and not unreadable else None
+    result = classify_findings(findings, _summary(item, invoice), recorder,
+                               cache_key=item.sha256)
+    rt.store.save_classification(item.invoice_id, result)
+    _record_calls(rt, item.invoice_id, recorder)
+    rt.store.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
+        "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
+    })
+    return result
+
+
+def decide(
+    rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None
+) -> Decision:
+    decision = decide_by_policy(findings, total, rt.policy)
+    rt.store.save_decision(item.invoice_id, decision)
+    rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
+    return decision
+
+
+def post(rt: Runtime, item: IntakeResult, decision: Decision) -> bool:
+    """Export an approved invoice to the ERP exactly once (a retry posts nothing new)."""
+    if decision.outcome is not Outcome.APPROVE:
+        return False
+    posted = rt.store.post_voucher(item.invoice_id)
+    rt.store.audit(item.invoice_id, "post", "erp", {"posted": posted})
+    return posted
+
+
+def outcome(rt: Runtime, item: IntakeResult) -> InvoiceOutcome:
+    row = rt.store.invoice(item.invoice_id)
+    if row is None:
+        raise KeyError(item.invoice_id)
+    calls = rt.store.model_calls(item.invoice_id)
+    return InvoiceOutcome(
+        invoice_id=row.id, file_name=item.file_name, status=row.status,
+        status_reason=row.status_reason, vendor_id=row.vendor_id, vendor_name=row.vendor_name,
+        invoice_number=row.invoice_number, currency=row.currency, total=row.total,
+        patterns=sorted({f.code for f in rt.store.findings(row.id)}),
+        primary_pattern=row.primary_pattern, decision=row.decision,
+        decision_reason=row.decision_reason,
+        extraction_calls=sum(1 for c in calls if c.step == "extraction" and not c.cached),
+        classification_calls=sum(1 for c in calls if c.step == "classification" and not c.cached),
+        duplicate_delivery=not item.new and row.status in TERMINAL_STATUSES,
+    )
+
+
+def record_failure(rt: Runtime, path: Path, message: str) -> InvoiceOutcome:
+    """Leave a file whose processing failed in the known state `failed`, with the reason."""
+    reason = f"Processing failed ({message.strip() or 'unknown error'}); the file is kept, run it again."
+    invoice_id, status = "", "failed"
+    if path.is_file():
+        sha = _sha256(path.read_bytes())
+        if rt.store.invoice(sha) is not None:
+            invoice_id = sha
+            rt.store.set_status(sha, "failed", reason)
+            rt.store.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
+    else:
+        reason = f"File not found: {path}"
+    return InvoiceOutcome(
+        invoice_id=invoice_id, file_name=path.name, status=status, status_reason=reason,
+        vendor_id=None, vendor_name=None, invoice_number=None, currency=None, total=None,
+        patterns=[], primary_pattern=None, decision=None, decision_reason=reason,
+        extraction_calls=0, classification_calls=0,
+    )
+
+
+def _record_calls(rt: Runtime, invoice_id: str, recorder: RecordingGateway | None) -> None:
+    for answer in recorder.answers if recorder else []:
+        rt.store.record_model_call(invoice_id, answer)
+        rt.store.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {
+            "prompt_version": answer.prompt_version, "cached": answer.cached,
+            "prompt_tokens": answer.prompt_tokens, "completion_tokens": answer.completion_tokens,
+            "cost": str(answer.cost), "latency_ms": answer.latency_ms, "answer": answer.data,
+        })
+
+
+def _actor(recorder: RecordingGateway | None, default: str) -> str:
+    if recorder is not None and recorder.answers:
+        return f"model:{recorder.answers[-1].model}"
+    return default
+
+
+def _summary(item: IntakeResult, invoice: InvoiceDocument | None) -> str:
+    if invoice is None:
+        return f"File {item.file_name} (unreadable)"
+    return (f"Invoice {invoice.invoice_number or '?'} from {invoice.vendor_name or '?'}, "
+            f"dated {invoice.invoice_date or '?'}, PO {invoice.po_number or 'none'}, "
+            f"total {invoice.total if invoice.total is not None else '?'} "
+            f"{invoice.currency or ''}").strip()

@@ -1,0 +1,1 @@
+"""Deterministic matching and rules. Rules are pure: no model, no network, no database."""

@@ -1,0 +1,1 @@
+"""Persistence: the database schema's migrations and the repository the pipeline writes through."""
