@@ -23,5 +23,7 @@ def configure(home: Path, *, quiet: bool = True) -> None:
     if quiet:
         defaults["PREFECT_LOGGING_LEVEL"] = "WARNING"
         defaults["PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW"] = "ignore"
+        # The temporary server logs its shutdown races at ERROR; they are not the user's.
+        defaults["PREFECT_SERVER_LOGGING_LEVEL"] = "CRITICAL"
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

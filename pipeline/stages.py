@@ -139,7 +139,7 @@ def check(
         rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
         return CheckResult(findings=findings)
     invoice = extraction.invoice
-    match = match_invoice(invoice, rt.master)
+    match = match_invoice(invoice, rt.master, thresholds=rt.policy.matching)
     vendor = match.vendor.vendor
     po_number = match.po.po_number if match.po is not None else invoice.po_number
     rt.store.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)

@@ -1,0 +1,41 @@
+"""SUSPICIOUS_CONTENT: the document talks to the automation instead of to a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from models.findings import Finding
+from rules.base import RuleContext, finding
+from rules.matching.text import phrase_key
+
+PATTERN = "SUSPICIOUS_CONTENT"
+PHRASES_FILE = Path(__file__).with_suffix(".yaml")
+
+
+@cache
+def phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
+    """The phrase list (data, next to this rule), normalised as the text will be."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return tuple(dict.fromkeys(key for key in map(phrase_key, data["phrases"]) if key))
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """No honest vendor writes "ignore previous instructions" or "auto-approve" on an
+    invoice: such text targets the model or the workflow, so the invoice needs two people.
+    Matched case-insensitively as whole words on the document text."""
+    text = f" {phrase_key(ctx.document_text)} "
+    found = [phrase for phrase in phrases() if f" {phrase} " in text]
+    if not found:
+        return
+    quoted = ", ".join(f"'{phrase}'" for phrase in found)
+    yield finding(
+        PATTERN,
+        f"The document contains text aimed at automated processing: {quoted}",
+        amount=ctx.invoice.total,
+        phrases="; ".join(found),
+    )

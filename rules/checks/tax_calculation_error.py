@@ -1,0 +1,66 @@
+"""TAX_CALCULATION_ERROR: the stated tax is not the stated rate applied to the subtotal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from models.findings import Finding
+from models.invoice import InvoiceDocument
+from rules.base import RuleContext, finding
+from rules.scope import cents, money, number
+
+PATTERN = "TAX_CALCULATION_ERROR"
+
+
+def stated_rate(invoice: InvoiceDocument) -> Decimal | None:
+    """The header rate, else the one rate all lines share (None when lines differ)."""
+    if invoice.tax_rate is not None:
+        return invoice.tax_rate
+    rates = {line.tax_rate for line in invoice.lines}
+    if len(rates) == 1:
+        return next(iter(rates))
+    return None
+
+
+def _mixed_rate_tax(invoice: InvoiceDocument) -> Decimal | None:
+    """Σ line amount × line rate, when every line states its rate."""
+    if not invoice.lines or any(line.tax_rate is None for line in invoice.lines):
+        return None
+    return sum(
+        (line.amount * (line.tax_rate or Decimal(0)) / Decimal(100) for line in invoice.lines),
+        Decimal(0),
+    )
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Input tax can be reclaimed only as correctly invoiced; a wrong tax amount means a
+    corrected invoice is needed. Vendor-independent: it checks the document against itself.
+    With one rate: tax = rate × subtotal; with lines at different rates: Σ rate × line;
+    rounded half up to cents as printed, then compared within the policy's tolerance."""
+    invoice = ctx.invoice
+    rate = stated_rate(invoice)
+    if invoice.tax is None or invoice.subtotal is None:
+        return
+    if rate is not None:
+        expected = cents(invoice.subtotal * rate / Decimal(100))
+        basis = f"{number(rate)} % of the subtotal {money(invoice.subtotal)}"
+    else:
+        mixed = _mixed_rate_tax(invoice)
+        if mixed is None:
+            return
+        expected, basis = cents(mixed), "the sum of each line's rate × amount"
+    difference = invoice.tax - expected
+    tolerance = ctx.policy.tolerances.tax_amount
+    if abs(difference) <= tolerance:
+        return
+    yield finding(
+        PATTERN,
+        f"Tax {money(invoice.tax)} is not {basis} ({money(expected)} expected, difference "
+        f"{money(difference)}, tolerance {money(tolerance)})",
+        amount=difference,
+        stated_tax=invoice.tax,
+        tax_rate_percent=rate,
+        subtotal=invoice.subtotal,
+        expected_tax=money(expected),
+    )

@@ -1,0 +1,60 @@
+"""Finds the rules in `rules/checks/` and runs them: adding a rule is adding a file."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from types import ModuleType
+
+import rules.checks
+from models.findings import Finding
+from rules.base import Rule, RuleContext
+from rules.catalog import load_catalog
+
+
+class RuleDefinitionError(Exception):
+    """A module in rules/checks/ does not follow the rule contract."""
+
+
+@cache
+def load_rules() -> tuple[tuple[str, Rule], ...]:
+    """(pattern, check) for every public module in rules/checks, in module-name order.
+
+    Validated at load so a typo in PATTERN fails at start-up, not on some invoice: the
+    pattern must be in the catalog and the file must be named after it.
+    """
+    catalog = load_catalog()
+    loaded: list[tuple[str, Rule]] = []
+    names = sorted(info.name for info in pkgutil.iter_modules(rules.checks.__path__))
+    for name in names:
+        if name.startswith("_"):
+            continue
+        module: ModuleType = importlib.import_module(f"{rules.checks.__name__}.{name}")
+        pattern = getattr(module, "PATTERN", None)
+        check = getattr(module, "check", None)
+        if not isinstance(pattern, str) or not callable(check):
+            raise RuleDefinitionError(f"rules/checks/{name}.py needs PATTERN and check(ctx)")
+        if pattern not in catalog.ids:
+            raise RuleDefinitionError(f"rules/checks/{name}.py: {pattern} is not in the catalog")
+        if name != pattern.lower():
+            raise RuleDefinitionError(f"rules/checks/{name}.py must be named {pattern.lower()}.py")
+        loaded.append((pattern, check))
+    return tuple(loaded)
+
+
+def evaluate(ctx: RuleContext) -> list[Finding]:
+    """Every rule's findings, without repeats, most important pattern first.
+
+    A rule that raises is not caught here: the pipeline records the error for the invoice.
+    """
+    catalog = load_catalog()
+    seen: set[tuple[object, ...]] = set()
+    findings: list[Finding] = []
+    for _pattern, check in load_rules():
+        for item in check(ctx):
+            key = (item.code, item.message, item.amount, tuple(sorted(item.evidence.items())))
+            if key not in seen:
+                seen.add(key)
+                findings.append(item)
+    return sorted(findings, key=lambda item: (catalog.priority(item.code), item.message))

@@ -1,0 +1,92 @@
+"""When a rule applies, and how numbers are shown: shared by the modules in `rules/checks/`.
+
+The applicability rules live here once (sample_data/README.md, generate.py): line-level
+rules need a PO that exists and belongs to the resolved vendor, and never apply to credit
+notes; vendor rules need a resolved vendor; facts about the quoted PO itself (closed,
+currency, bill-to, PO date) hold whoever the vendor is.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.invoice import InvoiceDocument, InvoiceLine
+from models.master import PurchaseOrder, Vendor
+from rules.base import RuleContext
+from rules.matching.text import compact, phrase_key
+
+CENT = Decimal("0.01")
+
+
+def vendor(ctx: RuleContext) -> Vendor | None:
+    """The resolved vendor; None means only vendor-independent rules may fire."""
+    return ctx.match.vendor.vendor
+
+
+def is_credit_note(invoice: InvoiceDocument) -> bool:
+    amount = invoice.total if invoice.total is not None else invoice.subtotal
+    return amount is not None and amount < 0
+
+
+def vendor_po(ctx: RuleContext) -> PurchaseOrder | None:
+    """The invoice's PO if it exists and is the resolved vendor's own."""
+    supplier, po = vendor(ctx), ctx.match.po
+    if supplier is None or po is None or po.vendor_id != supplier.vendor_id:
+        return None
+    return po
+
+
+def line_scope(ctx: RuleContext) -> PurchaseOrder | None:
+    """The PO that line-level rules compare against, or None when they must stay silent."""
+    if is_credit_note(ctx.invoice):
+        return None
+    return vendor_po(ctx)
+
+
+def same_currency(invoice: InvoiceDocument, po: PurchaseOrder) -> bool:
+    """An invoice without a currency is read in the PO's currency."""
+    return invoice.currency is None or compact(invoice.currency) == compact(po.currency)
+
+
+def cents(value: Decimal) -> Decimal:
+    """Rounded to cents the way invoices print amounts (half up)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def price(value: Decimal) -> str:
+    """A unit price: two decimals, or all of them when it has more (4.725 stays 4.725)."""
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return f"{value.normalize():,f}"
+    return money(value)
+
+
+def number(value: Decimal) -> str:
+    """A quantity or rate without noise: 10, 2.5, 19 (not 10.000 or 1E+1)."""
+    return f"{value.normalize():f}"
+
+
+def percent(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.1'))} %"
+
+
+def line_label(index: int, line: InvoiceLine) -> str:
+    return f"Line {index + 1} '{line.description}'"
+
+
+def is_charge(description: str, keywords: tuple[str, ...]) -> bool:
+    """A freight/fee/surcharge line: a policy keyword starts one of its words ("Fees",
+    "Shipping costs"); keywords of six letters or more may also end a compound word
+    ("Bearbeitungsgebühr"), short ones may not ("fee" is not in "coffee")."""
+    words = phrase_key(description).split()
+    for keyword in (phrase_key(k) for k in keywords):
+        if not keyword:
+            continue
+        for word in words:
+            if word.startswith(keyword) or (len(keyword) >= 6 and keyword in word):
+                return True
+    return False
