@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -194,7 +195,9 @@ def process(
 
 
 @app.command()
-def show(reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")]) -> None:
+def show(
+    reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")],
+) -> None:
     """Print an invoice's review card: header, findings with evidence, decision, model calls."""
     from apx.report import print_card, review_card
     from store.repository import Store
@@ -225,10 +228,12 @@ def audit_verify() -> None:
 @app.command()
 def ui(port: int = 4200) -> None:
     """Start the Prefect server and UI on the database the demo and `process` wrote to."""
-    settings = _settings()
-    console.print(f"Prefect UI on http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
-    subprocess.run([sys.executable, "-m", "prefect", "server", "start", "--port", str(port)],
-                   check=False)
+    _settings()
+    console.print(f"Prefect UI on http://127.0.0.1:{port} "
+                  f"(PREFECT_HOME={os.environ['PREFECT_HOME']}); Ctrl-C stops it.")
+    prefect = Path(sys.executable).with_name("prefect")
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run([str(prefect), "server", "start", "--port", str(port)], check=False)
 
 
 def _model_names() -> str:

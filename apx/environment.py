@@ -19,6 +19,8 @@ def configure(home: Path, *, quiet: bool = True) -> None:
         "DO_NOT_TRACK": "1",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "TOKENIZERS_PARALLELISM": "false",
+        # A first start migrates a new Prefect database: allow for a slow, busy machine.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }
     if quiet:
         defaults["PREFECT_LOGGING_LEVEL"] = "WARNING"
@@ -27,3 +29,5 @@ def configure(home: Path, *, quiet: bool = True) -> None:
         defaults["PREFECT_SERVER_LOGGING_LEVEL"] = "CRITICAL"
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    # Prefect creates its home without parents and fails on a fresh checkout.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

@@ -71,7 +71,8 @@ def review_card(
     lines = [
         f"## {row.file_name}",
         "",
-        f"| | |\n|---|---|\n| Vendor | {row.vendor_name or '-'} ({row.vendor_id or 'not in master'}) |",
+        "| | |\n|---|---|",
+        f"| Vendor | {row.vendor_name or '-'} ({row.vendor_id or 'not in master'}) |",
         f"| Invoice | {row.invoice_number or '-'} dated {row.invoice_date or '-'} |",
         f"| PO | {row.po_number or '-'} |",
         f"| Subtotal / tax / total | {money(row.subtotal, row.currency)} / "

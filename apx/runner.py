@@ -56,7 +56,7 @@ def run_files(
 ) -> tuple[list[InvoiceOutcome], Store]:
     spec = RunSpec(
         erp_dir=str(erp_dir), database_url=database_url, documents_dir=str(documents_dir),
-        policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,  # type: ignore[arg-type]
+        policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,
         use_model=use_model,
         model_cache_file=str(model_cache_file) if model_cache_file else None,
     )

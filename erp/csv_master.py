@@ -75,7 +75,7 @@ def load_vendors(path: Path) -> dict[str, Vendor]:
                 iban=row["iban"].replace(" ", "").upper() or None,
                 currency=row["currency"].upper(),
                 payment_terms_days=int(row["payment_terms_days"] or 0),
-                status=row["status"].lower(),  # type: ignore[arg-type]
+                status=row["status"].lower(),
                 requires_po=_bool(row["requires_po"], f"{where} requires_po"),
             )
         except ValueError as error:
@@ -107,7 +107,7 @@ def load_purchase_orders(path: Path) -> dict[str, PurchaseOrder]:
                 vendor_id=row["vendor_id"],
                 bill_to=row["bill_to"],
                 currency=row["currency"].upper(),
-                status=row["status"].lower(),  # type: ignore[arg-type]
+                status=row["status"].lower(),
                 po_date=_date(row["po_date"], f"{path.name} PO {po_number} po_date"),
                 lines=tuple(sorted(lines[po_number], key=lambda line: line.line_no)),
             )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from pipeline import stages
 from pipeline.runtime import RunSpec, runtime_for
@@ -43,22 +44,26 @@ def remove_progress_hook(hook: ProgressHook) -> None:
 @flow(name="process-invoice", flow_run_name="{path}", persist_result=False)
 def process_invoice(path: str, spec: RunSpec) -> InvoiceOutcome:
     """Take one file from intake to a decision (and to the ERP when approved)."""
-    rt = runtime_for(spec)
+    # quote(): Prefect would otherwise walk every input (the runtime, thousands of parsed
+    # words) looking for futures; that walk cost more than all the stages together.
+    rt = quote(runtime_for(spec))
     item = intake_task(rt, Path(path))
-    if not item.new and item.status in stages.TERMINAL_STATUSES:
-        result = stages.outcome(rt, item)  # same bytes again: one invoice, never two
+    if item.finished:
+        result = stages.outcome(rt.unquote(), item)  # same bytes again: one invoice, not two
     else:
         parsed = parse_task(rt, item)
+        document = parsed.document
         extraction = (
-            extract_task(rt, item, parsed.document) if parsed.document is not None else None
+            extract_task(rt, item, quote(document)) if document is not None else None
         )
-        checked = check_task(rt, item, parsed.document, extraction, parsed.unreadable_reason)
+        checked = check_task(rt, item, quote(document), quote(extraction),
+                             parsed.unreadable_reason)
         invoice = extraction.invoice if extraction is not None else None
-        classify_task(rt, item, checked.findings, invoice, parsed.document is None)
-        decision = decide_task(rt, item, checked.findings,
+        classify_task(rt, item, quote(checked.findings), quote(invoice), document is None)
+        decision = decide_task(rt, item, quote(checked.findings),
                                invoice.total if invoice is not None else None)
         post_task(rt, item, decision)
-        result = stages.outcome(rt, item)
+        result = stages.outcome(rt.unquote(), item)
     for hook in list(_progress_hooks):
         hook(result)
     return result

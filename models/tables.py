@@ -1,4 +1,4 @@
-"""Database tables (SQLAlchemy 2.0 typed ORM). Alembic migrations in store/migrations own the schema."""
+"""Database tables (SQLAlchemy 2.0 typed ORM); the migrations in store/migrations own the schema."""
 
 from __future__ import annotations
 

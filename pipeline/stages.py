@@ -29,8 +29,6 @@ from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import evaluate
 
-TERMINAL_STATUSES = {"decided", "posted"}
-
 
 class IntakeResult(BaseModel):
     invoice_id: str
@@ -39,6 +37,7 @@ class IntakeResult(BaseModel):
     stored_path: str
     new: bool
     status: str
+    finished: bool
 
 
 class ParseResult(BaseModel):
@@ -92,7 +91,8 @@ def intake(rt: Runtime, path: Path) -> IntakeResult:
         "status": record.status,
     })
     return IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=path.name,
-                        stored_path=str(stored), new=record.created, status=record.status)
+                        stored_path=str(stored), new=record.created, status=record.status,
+                        finished=record.finished)
 
 
 def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
@@ -216,13 +216,14 @@ def outcome(rt: Runtime, item: IntakeResult) -> InvoiceOutcome:
         decision_reason=row.decision_reason,
         extraction_calls=sum(1 for c in calls if c.step == "extraction" and not c.cached),
         classification_calls=sum(1 for c in calls if c.step == "classification" and not c.cached),
-        duplicate_delivery=not item.new and row.status in TERMINAL_STATUSES,
+        duplicate_delivery=item.finished,
     )
 
 
 def record_failure(rt: Runtime, path: Path, message: str) -> InvoiceOutcome:
     """Leave a file whose processing failed in the known state `failed`, with the reason."""
-    reason = f"Processing failed ({message.strip() or 'unknown error'}); the file is kept, run it again."
+    reason = (f"Processing failed ({message.strip() or 'unknown error'}); "
+              "the file is kept, run it again.")
     invoice_id, status = "", "failed"
     if path.is_file():
         sha = _sha256(path.read_bytes())
@@ -241,6 +242,8 @@ def record_failure(rt: Runtime, path: Path, message: str) -> InvoiceOutcome:
 
 
 def _record_calls(rt: Runtime, invoice_id: str, recorder: RecordingGateway | None) -> None:
+    for step, reason in recorder.failures if recorder else []:
+        rt.store.audit(invoice_id, f"model.{step}.failed", "apx", {"reason": reason[:2000]})
     for answer in recorder.answers if recorder else []:
         rt.store.record_model_call(invoice_id, answer)
         rt.store.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {

@@ -53,6 +53,12 @@ class IntakeRecord:
     invoice_id: str
     status: str
     created: bool
+    finished: bool = False
+    """Decided earlier: the same bytes again change nothing."""
+
+
+def _finished(row: InvoiceRow) -> bool:
+    return row.decision is not None and row.status in {"decided", "posted", "unreadable"}
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ class Store:
         with self.session() as session:
             existing = session.get(InvoiceRow, sha256)
             if existing is not None:
-                return IntakeRecord(sha256, existing.status, created=False)
+                return IntakeRecord(sha256, existing.status, created=False,
+                                    finished=_finished(existing))
         try:
             with self.session() as session:
                 at = now()
@@ -103,7 +110,7 @@ class Store:
             with self.session() as session:
                 row = session.get(InvoiceRow, sha256)
                 assert row is not None
-                return IntakeRecord(sha256, row.status, created=False)
+                return IntakeRecord(sha256, row.status, created=False, finished=_finished(row))
 
     def set_status(self, invoice_id: str, status: str, reason: str | None = None) -> None:
         with self.session() as session:
@@ -161,7 +168,9 @@ class Store:
             row.approver_role = decision.approver_role
             row.four_eyes = decision.four_eyes
             row.policy_version = decision.policy_version
-            row.status, row.updated_at = "decided", now()
+            if row.status != "unreadable":  # that terminal state and its reason stay visible
+                row.status = "decided"
+            row.updated_at = now()
 
     def record_model_call(self, invoice_id: str, answer: ModelAnswer) -> None:
         with self.session() as session:

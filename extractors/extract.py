@@ -1,0 +1,226 @@
+"""Parsed document -> grounded Extraction: deterministic readers first, one model call at most.
+
+Order: line-item table, header labels, letterhead, totals (settled by arithmetic); then, only
+if needed (mode "auto": vendor, invoice number, date or total missing or ambiguous) or asked
+for (mode "always"), one closed-choice model call; then grounding of every value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from extractors import llm
+from extractors.amounts import parse_amount
+from extractors.context import DocContext
+from extractors.currency import currency_in
+from extractors.dates import find_dates
+from extractors.grounding import Evidence, ground
+from extractors.header import (
+    date_in_sentence,
+    find_iban,
+    id_token,
+    labelled_currency,
+    labelled_date,
+    labelled_id,
+    labelled_tax_id,
+    party_name,
+    payment_terms,
+)
+from extractors.labels import is_title
+from extractors.table import read_table
+from extractors.totals import read_totals
+from extractors.vendor import vendor_from_letterhead
+from models.documents import ParsedDocument
+from models.gateway import ModelGateway
+from models.invoice import Extraction, FieldSource, InvoiceDocument
+
+Mode = Literal["auto", "always", "never"]
+
+
+class _Draft:
+    """Values, sources and open questions while the readers run."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.sources: dict[str, FieldSource] = {}
+        self.unverified: dict[str, str] = {}
+        self.ambiguous: dict[str, list[str]] = {}
+
+    def set(self, name: str, value: Any, source: FieldSource) -> None:
+        if value is not None:
+            self.values[name] = value
+            self.sources[name] = source
+
+
+def _number_after_title(ctx: DocContext) -> str | None:
+    """'INVOICE INV-0042' / 'Rechnung 2026-118': an id printed right after the title."""
+    for line in ctx.lines:
+        if line.page != 1:
+            break
+        for position, segment in enumerate(line.segments):
+            words = segment.words
+            for n in (2, 1):
+                if len(words) >= n and is_title(" ".join(w.text for w in words[:n])):
+                    rest = words[n:] or (
+                        line.segments[position + 1].words
+                        if position + 1 < len(line.segments)
+                        else []
+                    )
+                    token = id_token(rest)
+                    if token and not find_dates(token, ctx.month_first):
+                        return token
+                    break
+    return None
+
+
+def _unlabelled_dates(ctx: DocContext) -> list[tuple[str, date]]:
+    """Dates on page 1 outside the table and outside other labels' lines (due, delivery)."""
+    found: dict[date, str] = {}
+    labelled = {h.line.index for h in ctx.hits if "invoice_date" not in h.fields}
+    for line in ctx.lines:
+        if line.page != 1 or line.index in ctx.table_lines or line.index in labelled:
+            continue
+        for printed, day in find_dates(line.text, ctx.month_first):
+            found.setdefault(day, printed)
+    return [(printed, day) for day, printed in found.items()]
+
+
+def _header(ctx: DocContext, draft: _Draft) -> None:
+    number = labelled_id(ctx, "invoice_number")
+    if number:
+        draft.set("invoice_number", number.value, FieldSource.LABEL)
+    else:
+        draft.set("invoice_number", _number_after_title(ctx), FieldSource.LAYOUT)
+    po = labelled_id(ctx, "po_number")
+    if po and po.value != draft.values.get("invoice_number"):
+        draft.set("po_number", po.value, FieldSource.LABEL)
+    invoice_date = labelled_date(ctx, "invoice_date")
+    if invoice_date:
+        draft.set("invoice_date", invoice_date[0], FieldSource.LABEL)
+    else:
+        dates = _unlabelled_dates(ctx)
+        if len(dates) == 1:
+            draft.set("invoice_date", dates[0][1], FieldSource.LAYOUT)
+        elif dates:
+            draft.ambiguous["invoice_date"] = [printed for printed, _ in dates]
+    due = labelled_date(ctx, "due_date")
+    if due:
+        draft.set("due_date", due[0], FieldSource.LABEL)
+    else:
+        draft.set("due_date", date_in_sentence(ctx, "due_date"), FieldSource.LABEL)
+    draft.set("payment_terms_days", payment_terms(ctx), FieldSource.LABEL)
+    vendor = party_name(ctx, "vendor_name")
+    if vendor:
+        draft.set("vendor_name", vendor.value, FieldSource.LABEL)
+    else:
+        name, ambiguous, candidates = vendor_from_letterhead(ctx)
+        draft.set("vendor_name", name, FieldSource.LAYOUT)
+        if ambiguous and candidates:
+            draft.ambiguous["vendor_name"] = [c.text for c in candidates[:6]]
+    bill_to = party_name(ctx, "bill_to")
+    if bill_to:
+        draft.set("bill_to", bill_to.value, FieldSource.LABEL)
+    tax_id = labelled_tax_id(ctx)
+    if tax_id:
+        draft.set("vendor_tax_id", tax_id.value, FieldSource.LABEL)
+    draft.set("iban", find_iban(ctx), FieldSource.LABEL)
+
+
+def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
+    totals = read_totals(ctx, lines_sum)
+    for name in ("subtotal", "tax", "total"):
+        amount = getattr(totals, name)
+        if amount is None:
+            continue
+        if name in totals.ambiguous:
+            draft.ambiguous[name] = [str(a.value) for a in totals.candidates[name]]
+            if name != "total":
+                draft.unverified[name] = "several labelled amounts, none confirmed by arithmetic"
+        source = FieldSource.ARITHMETIC if name in totals.by_arithmetic else FieldSource.LABEL
+        draft.set(name, amount.value, source)
+    if totals.tax is not None and totals.tax.rate is not None:
+        draft.set("tax_rate", totals.tax.rate, FieldSource.LABEL)
+    currency = labelled_currency(ctx)
+    if currency is None and totals.total is not None:
+        currency = currency_in(totals.total.hit.line.text)
+    if currency is None:
+        currency = currency_in(ctx.text)
+    draft.set("currency", currency, FieldSource.LAYOUT)
+
+
+def _needs_model(draft: _Draft, mode: Mode) -> list[str]:
+    if mode == "never":
+        return []
+    if mode == "always":
+        return list(llm.MODEL_FIELDS)
+    return [f for f in llm.MODEL_FIELDS if f not in draft.values or f in draft.ambiguous]
+
+
+def _ask_model(ctx: DocContext, draft: _Draft, gateway: ModelGateway, fields: list[str]) -> int:
+    """Offer candidates for `fields`; apply answers to missing, ambiguous or layout guesses."""
+    readers = {
+        "vendor_name": lambda: [c.text for c in vendor_from_letterhead(ctx)[2][:8]],
+        "invoice_number": lambda: llm.id_candidates(ctx),
+        "invoice_date": lambda: llm.date_candidates(ctx),
+        "total": lambda: llm.total_candidates(ctx),
+    }
+    candidates = {f: readers[f]() for f in fields}
+    candidates = {f: c for f, c in candidates.items() if c}
+    if not candidates:
+        return 0
+    choice = llm.choose(ctx, gateway, candidates)
+    if choice.error:
+        for f in candidates:
+            if f not in draft.values:
+                draft.unverified.setdefault(f, choice.error)
+    for name, printed in choice.answers.items():
+        replaceable = (
+            name not in draft.values
+            or name in draft.ambiguous
+            or draft.sources.get(name) == FieldSource.LAYOUT
+        )
+        if not printed or not replaceable:
+            continue
+        value: Any = printed
+        if name == "invoice_date":
+            found = find_dates(printed, ctx.month_first)
+            value = found[0][1] if found else None
+        elif name == "total":
+            value = parse_amount(printed, ctx.decimal_sep)
+        if value is not None:
+            draft.set(name, value, FieldSource.MODEL)
+            draft.ambiguous.pop(name, None)
+            draft.unverified.pop(name, None)
+    return choice.calls
+
+
+def extract_invoice(
+    doc: ParsedDocument, gateway: ModelGateway | None, *, mode: Mode = "auto"
+) -> Extraction:
+    """Extract and ground an invoice; at most one model call (never with mode="never")."""
+    ctx = DocContext.build(doc)
+    draft = _Draft()
+    table = read_table(ctx)
+    ctx.table_lines = table.line_indices
+    if table.lines:
+        draft.set("lines", table.lines, FieldSource.TABLE)
+    for note in table.notes:
+        draft.unverified.setdefault("lines", note)
+    _header(ctx, draft)
+    lines_sum = sum((line.amount for line in table.lines), Decimal(0)) if table.lines else None
+    _totals(ctx, draft, lines_sum)
+    calls = 0
+    wanted = _needs_model(draft, mode)
+    if wanted and gateway is not None:
+        calls = _ask_model(ctx, draft, gateway, wanted)
+    for name, options in draft.ambiguous.items():
+        if name not in ("subtotal", "tax") and draft.sources.get(name) != FieldSource.MODEL:
+            reason = "several candidates, none confirmed: " + ", ".join(options[:5])
+            draft.unverified.setdefault(name, reason)
+    invoice = InvoiceDocument.model_validate(draft.values)
+    extraction = Extraction(
+        invoice=invoice, sources=draft.sources, unverified=draft.unverified, model_calls=calls
+    )
+    return ground(extraction, Evidence.of(doc.text))

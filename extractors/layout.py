@@ -1,0 +1,119 @@
+"""Words regrouped into visual lines and segments (runs of words separated by column gaps).
+
+pdfplumber gives words; invoices are read by lines and columns. A *segment* is what a person
+would call a cell: "Invoice No:" and "INV-1001" are two segments when a gap separates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from models.documents import ParsedPage, Word
+
+# A gap wider than this many font sizes separates two segments (a space is ~0.28 em).
+SEGMENT_GAP_EM = 0.9
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+
+@dataclass
+class Line:
+    page: int
+    words: list[Word]
+    segments: list[Segment] = field(default_factory=list)
+    index: int = 0  # position in the document's reading order
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Length of the overlap of two x intervals (0 when disjoint)."""
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _split_segments(words: list[Word]) -> list[Segment]:
+    segments: list[Segment] = []
+    current: list[Word] = []
+    for word in words:
+        if current:
+            prev = current[-1]
+            size = max(prev.size, word.size, 4.0)
+            if word.x0 - prev.x1 > SEGMENT_GAP_EM * size:
+                segments.append(Segment(current))
+                current = []
+        current.append(word)
+    if current:
+        segments.append(Segment(current))
+    return segments
+
+
+def page_lines(page: ParsedPage) -> list[Line]:
+    """Group a page's words into lines by vertical overlap, top to bottom, left to right."""
+    words = sorted(page.words, key=lambda w: (round(w.top, 1), w.x0))
+    rows: list[list[Word]] = []
+    for word in words:
+        mid = (word.top + word.bottom) / 2
+        for row in reversed(rows[-3:]):
+            top = median(w.top for w in row)
+            bottom = median(w.bottom for w in row)
+            if top - 1.0 <= mid <= bottom + 1.0:
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        lines.append(Line(page=page.number, words=row, segments=_split_segments(row)))
+    lines.sort(key=lambda ln: ln.top)
+    return lines
+
+
+def document_lines(pages: list[ParsedPage]) -> list[Line]:
+    """All lines of all pages in reading order, each with its global index."""
+    lines = [line for page in pages for line in page_lines(page)]
+    for index, line in enumerate(lines):
+        line.index = index
+    return lines

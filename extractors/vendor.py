@@ -1,0 +1,94 @@
+"""The issuer's name from the letterhead: the most company-like line near the top of page 1.
+
+Scored, not rule-matched: a legal-form suffix (GmbH, Ltd, B.V. ...) and a larger font weigh
+most; titles, labels, the bill-to/ship-to blocks, contact and address lines are excluded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from extractors.context import DocContext
+from extractors.labels import is_title, vocabulary
+from extractors.layout import Segment
+from extractors.text import label_key
+
+TOP_FRACTION = 0.4  # the letterhead lives in the top 40 % of page 1
+_CONTACT = re.compile(r"@|www\.|https?:|\btel\b|\bfax\b|\bphone\b|\+\d", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    text: str
+    score: float
+    has_suffix: bool
+
+
+def has_company_suffix(text: str) -> bool:
+    """Whether the name ends in (or contains as a word) a legal form such as GmbH or Ltd."""
+    suffixes = vocabulary().company_suffixes
+    words = text.replace(",", " ").split()
+    for n in range(1, 5):
+        for start in range(len(words) - n + 1):
+            if start == 0 and n == len(words):
+                continue  # the suffix alone is not a name
+            if label_key(" ".join(words[start : start + n])) in suffixes:
+                return True
+    return False
+
+
+def _excluded(ctx: DocContext, segment: Segment, text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    if letters < 3 or digits > letters / 2:
+        return True
+    if _CONTACT.search(text) or ctx.starts_with_label(segment):
+        return True
+    first = segment.words[0].text
+    if is_title(text) or is_title(first) or is_title(" ".join(w.text for w in segment.words[:2])):
+        return True
+    return any(r.contains(1, segment) for r in ctx.recipient_regions())
+
+
+def letterhead_candidates(ctx: DocContext) -> list[Candidate]:
+    """Candidate issuer names on page 1, best first."""
+    if not ctx.doc.pages:
+        return []
+    page = ctx.doc.pages[0]
+    sizes = [w.size for w in page.words if w.size > 0]
+    body = median(sizes) if sizes else 10.0
+    limit = page.height * TOP_FRACTION
+    found: dict[str, Candidate] = {}
+    for line in ctx.lines:
+        if line.page != 1 or line.top > limit or line.index in ctx.table_lines:
+            continue
+        for segment in line.segments:
+            text = segment.text.strip(" ,;:|·-–")
+            if _excluded(ctx, segment, text):
+                continue
+            suffix = has_company_suffix(text)
+            bold = any("bold" in w.fontname.lower() for w in segment.words)
+            score = (
+                3.0 * suffix
+                + 1.5 * (segment.size / body if body else 1.0)
+                + 0.5 * bold
+                + 1.0 * (1 - line.top / limit)
+                - 1.0 * any(ch.isdigit() for ch in text)
+            )
+            if text not in found or found[text].score < score:
+                found[text] = Candidate(text, score, suffix)
+    return sorted(found.values(), key=lambda c: -c.score)
+
+
+def vendor_from_letterhead(ctx: DocContext) -> tuple[str | None, bool, list[Candidate]]:
+    """(name, ambiguous, candidates). Ambiguous when no suffix settles a close call."""
+    candidates = letterhead_candidates(ctx)
+    if not candidates:
+        return None, True, candidates
+    best = candidates[0]
+    ambiguous = (
+        not best.has_suffix and len(candidates) > 1 and candidates[1].score > best.score - 0.5
+    )
+    return best.text, ambiguous, candidates
