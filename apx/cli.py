@@ -25,7 +25,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 app.add_typer(audit_app, name="audit")
-console = Console()
+# A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 150)
 
 DataOption = Annotated[Path, typer.Option("--data", help="A folder with erp/ and invoices/.")]
 NoModel = Annotated[bool, typer.Option("--no-model", help="Make no model call (fallbacks only).")]

@@ -23,14 +23,17 @@ def money(amount: Decimal | None, currency: str | None) -> str:
 
 
 def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
-    table = Table(show_lines=False, header_style="bold")
-    for column, justify in (("invoice", "left"), ("vendor", "left"), ("total", "right"),
-                            ("pattern", "left"), ("decision", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(header_style="bold", pad_edge=False)
+    table.add_column("file", no_wrap=True, max_width=34, overflow="ellipsis")
+    table.add_column("invoice", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("vendor", no_wrap=True, max_width=34, overflow="ellipsis")
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("pattern", no_wrap=True)
+    table.add_column("decision", no_wrap=True)
     for item in outcomes:
         vendor = item.vendor_name or "-"
         if item.vendor_id:
-            vendor = f"{vendor} ({item.vendor_id})"
+            vendor = f"{item.vendor_id} {vendor}"
         pattern = item.primary_pattern or "-"
         extra = len(item.patterns) - (1 if item.primary_pattern in item.patterns else 0)
         if extra > 0:
@@ -38,10 +41,11 @@ def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
         decision = item.decision or item.status
         if item.duplicate_delivery:
             decision += " (same file again)"
+        elif item.status == "unreadable":
+            decision += " (unreadable)"
         table.add_row(
-            f"{item.file_name}\n[dim]{item.invoice_number or item.status_reason or ''}[/dim]",
-            vendor, money(item.total, item.currency), pattern,
-            f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
+            item.file_name, item.invoice_number or "-", vendor, money(item.total, item.currency),
+            pattern, f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
         )
     return table
 

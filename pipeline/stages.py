@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from classifier.classify import classify as classify_findings
+from classifier.classify import classify_run
 from extractors.extract import extract_invoice
 from extractors.pdf import UnreadableDocument, parse_pdf
 from models.documents import ParsedDocument
@@ -174,12 +174,13 @@ def classify(
 ) -> Classification:
     # An unreadable file has nothing a model could explain; the fallback names the reason.
     recorder = RecordingGateway(rt.gateway) if rt.gateway is not None and not unreadable else None
-    result = classify_findings(findings, _summary(item, invoice), recorder,
-                               cache_key=item.sha256)
+    run = classify_run(findings, _summary(item, invoice), recorder, cache_key=item.sha256)
+    result = run.classification
     rt.store.save_classification(item.invoice_id, result)
     _record_calls(rt, item.invoice_id, recorder)
     rt.store.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
         "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
+        "fallback_reason": run.fallback_reason,
     })
     return result
 
