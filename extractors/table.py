@@ -93,12 +93,20 @@ def _assign(columns: list[Column], line: Line) -> dict[str, list[str]]:
     cells: dict[str, list[str]] = {}
     for segment in line.segments:
         touched = [c for c in columns if overlap(segment.x0, segment.x1, c.x0, c.x1) > 0]
-        pieces: list[Segment] = (
-            [Segment([w]) for w in segment.words] if len(touched) > 1 else [segment]
-        )
-        for piece in pieces:
-            column = columns[_column_for(columns, piece.x0, piece.x1)]
-            cells.setdefault(column.name, []).append(piece.text)
+        pieces: list[tuple[int, Segment]] = []
+        if len(touched) > 1:
+            # Word by word, but consecutive words of one column stay one piece: a
+            # space-grouped amount ("1 380,00 CHF") must not fall apart into "1" and "380,00".
+            for word in segment.words:
+                index = _column_for(columns, word.x0, word.x1)
+                if pieces and pieces[-1][0] == index:
+                    pieces[-1][1].words.append(word)
+                else:
+                    pieces.append((index, Segment([word])))
+        else:
+            pieces.append((_column_for(columns, segment.x0, segment.x1), segment))
+        for index, piece in pieces:
+            cells.setdefault(columns[index].name, []).append(piece.text)
     return cells
 
 

@@ -109,3 +109,25 @@ def test_currency(text: str, code: str | None) -> None:
 )
 def test_terms(text: str, days: int | None) -> None:
     assert terms_days(text) == days
+
+
+def test_space_grouped_amount_survives_a_segment_that_straddles_columns() -> None:
+    """A price segment reaching into a neighbouring header word's column ("Prix unitaire |
+    HT") is split by column, not word by word: "1 380,00" stays one amount."""
+    from extractors.layout import Line, Segment
+    from extractors.table import Column, _assign
+    from models.documents import Word
+
+    def word(text: str, x0: float, x1: float) -> Word:
+        return Word(text=text, x0=x0, x1=x1, top=100, bottom=109, page=0, size=9)
+
+    columns = [Column("quantity", 379, 394), Column("unit_price", 407, 460),
+               Column("other", 462, 474), Column("amount", 493, 542)]
+    words = [word("1", 389, 394), word("1", 418, 423), word("380,00", 426, 452),
+             word("CHF", 456, 474), word("1", 486, 491), word("380,00", 494, 520),
+             word("CHF", 524, 542)]
+    line = Line(page=0, words=words,
+                segments=[Segment(words[:1]), Segment(words[1:4]), Segment(words[4:])])
+    cells = _assign(columns, line)
+    assert cells["unit_price"] == ["1 380,00"]
+    assert cells["amount"] == ["1 380,00 CHF"]
