@@ -96,11 +96,12 @@ def demo(
         console.print(outcome_table(outcomes))
         console.print(totals_line(outcomes))
         console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
+        apx, env = _apx_command(), f"APX_DATABASE_URL={url}"
         console.print(
-            f"\nDetails: [bold]APX_DATABASE_URL={url} apx show FILE[/bold] prints an invoice's "
-            f"review card (findings, evidence, decision, model calls);\n"
-            f"[bold]APX_DATABASE_URL={url} apx audit verify[/bold] checks the audit chain; "
-            f"[bold]apx ui[/bold] opens the Prefect UI with every flow run of this demo."
+            f"\nDetails: [bold]{env} {apx} show FILE[/bold] prints an invoice's review card "
+            f"(findings, evidence, decision, model calls);\n"
+            f"[bold]{env} {apx} audit verify[/bold] checks the audit chain; "
+            f"[bold]{apx} ui[/bold] opens the Prefect UI with every flow run of this demo."
         )
 
 
@@ -235,6 +236,15 @@ def ui(port: int = 4200) -> None:
     prefect = Path(sys.executable).with_name("prefect")
     with contextlib.suppress(KeyboardInterrupt):
         subprocess.run([str(prefect), "server", "start", "--port", str(port)], check=False)
+
+
+def _apx_command() -> str:
+    """How the user can call apx again: `.venv/bin/apx` after `make demo`, else `apx`."""
+    script = Path(sys.argv[0])
+    try:
+        return str(script.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return script.name or "apx"
 
 
 def _model_names() -> str:

@@ -41,8 +41,6 @@ def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
         decision = item.decision or item.status
         if item.duplicate_delivery:
             decision += " (same file again)"
-        elif item.status == "unreadable":
-            decision += " (unreadable)"
         table.add_row(
             item.file_name, item.invoice_number or "-", vendor, money(item.total, item.currency),
             pattern, f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
@@ -64,7 +62,9 @@ def totals_line(outcomes: list[InvoiceOutcome]) -> str:
     ]
     if failed:
         parts.append(f"[magenta]{failed} failed[/]")
-    parts.append(f"model calls: {extraction} extraction + {classification} classification")
+    cached = sum(item.cached_answers for item in outcomes)
+    parts.append(f"model calls: {extraction} extraction + {classification} classification"
+                 + (f" ({cached} more answered from the cache)" if cached else ""))
     return " · ".join(parts)
 
 

@@ -68,6 +68,8 @@ class InvoiceOutcome(BaseModel):
     decision_reason: str | None
     extraction_calls: int
     classification_calls: int
+    cached_answers: int = 0
+    """Model answers reused from the cache (same document, step, model and prompt version)."""
     duplicate_delivery: bool = False
 
 
@@ -217,6 +219,7 @@ def outcome(rt: Runtime, item: IntakeResult) -> InvoiceOutcome:
         decision_reason=row.decision_reason,
         extraction_calls=sum(1 for c in calls if c.step == "extraction" and not c.cached),
         classification_calls=sum(1 for c in calls if c.step == "classification" and not c.cached),
+        cached_answers=sum(1 for c in calls if c.cached),
         duplicate_delivery=item.finished,
     )
 
