@@ -185,6 +185,9 @@ class Store:
         """Post an approved invoice exactly once; False when it was posted before."""
         with self.session() as session:
             if session.scalar(select(VoucherRow.id).where(VoucherRow.invoice_id == invoice_id)):
+                # posted before (perhaps by a run that died before recording it): finish that
+                row = self._invoice(session, invoice_id)
+                row.status, row.updated_at = "posted", now()
                 return False
         try:
             with self.session() as session:

@@ -114,3 +114,25 @@ def test_model_is_called_only_where_judgment_lives(
     card_row = store.find_invoice("025-lumen-lit-2026-131.pdf")
     assert card_row is not None and card_row.model_explanation
     assert card_row.explanation and card_row.classification_source == "model"
+
+
+def test_run_killed_after_posting_resumes_without_paying_twice(
+    subset: Path, tmp_path: Path
+) -> None:
+    """A worker killed after the voucher was written but before it recorded the decision."""
+    from sqlalchemy import update
+
+    from models.tables import InvoiceRow
+
+    url = f"sqlite:///{tmp_path / 'apx.db'}"
+    clean = subset / "invoices" / "001-acme-inv-10231.pdf"
+    first, store = run_dataset(subset, url, tmp_path, files=[clean])
+    assert first[0].decision == "approve" and len(store.vouchers()) == 1
+    with store.session() as session:  # what the database holds after the kill
+        session.execute(update(InvoiceRow).where(InvoiceRow.id == first[0].invoice_id)
+                        .values(status="extracted", decision=None))
+    again, store = run_dataset(subset, url, tmp_path, files=[clean])
+    assert not again[0].duplicate_delivery  # it was not finished: processed again
+    assert again[0].decision == "approve" and again[0].status == "posted"
+    assert len(store.vouchers()) == 1
+    assert store.verify_audit().ok
