@@ -235,7 +235,10 @@ def ui(port: int = 4200) -> None:
                   f"(PREFECT_HOME={os.environ['PREFECT_HOME']}); Ctrl-C stops it.")
     prefect = Path(sys.executable).with_name("prefect")
     with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run([str(prefect), "server", "start", "--port", str(port)], check=False)
+        # The UI's browser code calls the API at PREFECT_UI_API_URL; without it, 4200.
+        env = {**os.environ, "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api"}
+        subprocess.run([str(prefect), "server", "start", "--host", "127.0.0.1",
+                        "--port", str(port)], check=False, env=env)
 
 
 def _apx_command() -> str:

@@ -75,3 +75,34 @@ def test_real_local_model_end_to_end(tmp_path: Path) -> None:
     calls = report["model_calls"]
     assert calls["extraction"] == 4 and calls["max_extraction_per_invoice"] == 1
     assert calls["classification"] == 3 and calls["max_classification_per_invoice"] == 1
+
+
+def test_ui_serves_the_prefect_ui_pointed_at_its_own_api(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "APX_HOME": str(tmp_path / ".apx")}
+    server = subprocess.Popen([str(APX), "ui", "--port", str(port)], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        settings: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings",
+                                            timeout=2) as response:
+                    settings = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert settings.get("api_url") == f"http://127.0.0.1:{port}/api"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+            assert b"<html" in page.read().lower()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
