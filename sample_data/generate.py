@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -1727,11 +1728,12 @@ def check_plausibility() -> None:
         seen[key] = sc.number
 
 
-def main() -> None:
+def main(target: Path = HERE) -> None:
+    """Write the labelled set into `target` (default: this folder)."""
     check_plausibility()
-    write_erp(HERE)
-    out = HERE / "invoices"
-    out.mkdir(exist_ok=True)
+    write_erp(target)
+    out = target / "invoices"
+    out.mkdir(parents=True, exist_ok=True)
     names = file_names()
     for stale in out.glob("*.pdf"):
         if stale.name not in names:
@@ -1741,11 +1743,11 @@ def main() -> None:
         entries.append(truth_entry(index, name))
         (out / name).write_bytes(render(sc))
     truth = {"as_of": AS_OF.isoformat(), "invoices": entries}
-    (HERE / "truth.json").write_text(
+    (target / "truth.json").write_text(
         json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(f"wrote {len(entries)} invoices, {len(PURCHASE_ORDERS)} POs, {len(RECEIPTS)} receipts")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
