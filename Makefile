@@ -9,17 +9,19 @@ STAMP  := $(VENV)/.apx-installed
 # The wheel goes to APX's own pip cache, so a crashing wheel built elsewhere is never reused.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 LLAMA_CACHE      := $(HOME)/.cache/apx/pip-llama
+INSTALL_LOG      := $(VENV)/install.log
 
 .PHONY: demo test lint install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "Installing llama-cpp-python (first time: compiles for a few minutes)..."
 	@CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" PIP_CACHE_DIR="$(LLAMA_CACHE)" \
-		$(BIN)/python -m pip install --quiet "llama-cpp-python==0.3.36"
-	@echo "Installing APX and its dependencies..."
-	@$(BIN)/python -m pip install --quiet -e ".[dev]"
+		$(BIN)/python -m pip install --quiet "llama-cpp-python==0.3.36" > $(INSTALL_LOG) 2>&1 \
+		|| { cat $(INSTALL_LOG); exit 1; }
+	@echo "Installing APX and its dependencies (log: $(INSTALL_LOG))..."
+	@$(BIN)/python -m pip install --quiet -e ".[dev]" >> $(INSTALL_LOG) 2>&1 \
+		|| { cat $(INSTALL_LOG); exit 1; }
 	@touch $(STAMP)
 
 install: $(STAMP)
