@@ -42,7 +42,14 @@ def remove_progress_hook(hook: ProgressHook) -> None:
         _progress_hooks.remove(hook)
 
 
-@flow(name="process-invoice", flow_run_name="{path}", persist_result=False)
+def _run_name() -> str:
+    """The file name, which is what a finance user looks for in the UI's run list."""
+    from prefect.runtime import flow_run
+
+    return Path(str(flow_run.parameters.get("path", "invoice"))).name
+
+
+@flow(name="process-invoice", flow_run_name=_run_name, persist_result=False)
 def process_invoice(path: str, spec: RunSpec) -> InvoiceOutcome:
     """Take one file from intake to a decision (and to the ERP when approved)."""
     # quote(): Prefect would otherwise walk every input (the runtime, thousands of parsed
