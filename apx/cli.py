@@ -12,7 +12,7 @@ import time
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from apx import environment
 from apx.settings import Settings
+
+if TYPE_CHECKING:
+    from models.outcome import InvoiceOutcome
+    from store.repository import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
@@ -40,24 +44,38 @@ def _settings() -> Settings:
     return settings
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
 
 
-def _run_with_progress(files: list[Path], label: str, **kwargs):  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    settings: Settings, files: list[Path], label: str, *, erp_dir: Path, database_url: str,
+    documents_dir: Path, as_of: date, no_model: bool, model_cache_file: Path | None,
+) -> tuple[list[InvoiceOutcome], Store]:
+    """Run the batch with a progress bar; unreadable ERP data ends the command with its reason."""
     from apx.runner import run_files
+    from erp.csv_master import MasterDataError
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
                   console=console, transient=False) as progress:
         task = progress.add_task(label, total=len(files), current="starting Prefect…")
 
-        def advance(outcome) -> None:  # type: ignore[no-untyped-def]
+        def advance(outcome: InvoiceOutcome) -> None:
             progress.update(task, advance=1,
                             current=f"{outcome.file_name}: {outcome.decision or outcome.status}")
 
-        return run_files(files, on_progress=advance, **kwargs)
+        try:
+            return run_files(
+                files, erp_dir=erp_dir, database_url=database_url, documents_dir=documents_dir,
+                policy_file=settings.policy_file, as_of=as_of,
+                extraction_mode=settings.extraction_mode,
+                use_model=settings.use_model and not no_model,
+                model_cache_file=model_cache_file, on_progress=advance,
+            )
+        except MasterDataError as error:
+            _fail(f"the ERP data cannot be read: {error}")
 
 
 @app.command()
@@ -69,7 +87,6 @@ def demo(
     from apx.dataset import DatasetError, load_dataset
     from apx.report import outcome_table, totals_line
     from apx.runner import fresh_database
-    from erp.csv_master import MasterDataError
 
     settings = _settings()
     try:
@@ -83,16 +100,11 @@ def demo(
                   f"{'none' if no_model else _model_names()}")
     started = time.perf_counter()
     with fresh_database(settings.database_url, keep_dir=demo_home) as url:
-        try:
-            outcomes, _store = _run_with_progress(
-                files, "processing", erp_dir=dataset.erp_dir, database_url=url,
-                documents_dir=demo_home / "documents", policy_file=settings.policy_file,
-                as_of=dataset.as_of, extraction_mode=settings.extraction_mode,
-                use_model=settings.use_model and not no_model,
-                model_cache_file=settings.model_cache_file,
-            )
-        except MasterDataError as error:
-            _fail(f"the ERP data cannot be read: {error}")
+        outcomes, _store = _run_with_progress(
+            settings, files, "processing", erp_dir=dataset.erp_dir, database_url=url,
+            documents_dir=demo_home / "documents", as_of=dataset.as_of, no_model=no_model,
+            model_cache_file=settings.model_cache_file,
+        )
         console.print(outcome_table(outcomes))
         console.print(totals_line(outcomes))
         console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
@@ -117,7 +129,6 @@ def evaluate(
     from apx.dataset import DatasetError, load_dataset
     from apx.evaluate import RunRecord, score
     from apx.runner import fresh_database
-    from erp.csv_master import MasterDataError
 
     settings = _settings()
     try:
@@ -128,18 +139,13 @@ def evaluate(
     files = dataset.invoice_files
     started = time.perf_counter()
     with fresh_database(settings.database_url) as url:
-        try:
-            outcomes, store = _run_with_progress(
-                files, "evaluating", erp_dir=dataset.erp_dir, database_url=url,
-                documents_dir=Path(url.removeprefix("sqlite:///")).parent / "documents"
-                if url.startswith("sqlite") else settings.home / "eval-documents",
-                policy_file=settings.policy_file, as_of=dataset.as_of,
-                extraction_mode=settings.extraction_mode,
-                use_model=settings.use_model and not no_model,
-                model_cache_file=settings.model_cache_file if cache else None,
-            )
-        except MasterDataError as error:
-            _fail(f"the ERP data cannot be read: {error}")
+        outcomes, store = _run_with_progress(
+            settings, files, "evaluating", erp_dir=dataset.erp_dir, database_url=url,
+            documents_dir=Path(url.removeprefix("sqlite:///")).parent / "documents"
+            if url.startswith("sqlite") else settings.home / "eval-documents",
+            as_of=dataset.as_of, no_model=no_model,
+            model_cache_file=settings.model_cache_file if cache else None,
+        )
         records = []
         for outcome in outcomes:
             row = store.invoice(outcome.invoice_id) if outcome.invoice_id else None
@@ -175,23 +181,17 @@ def process(
 ) -> None:
     """Process invoice files into APX's database (APX_DATABASE_URL; SQLite in .apx by default)."""
     from apx.report import outcome_table, totals_line
-    from erp.csv_master import MasterDataError
 
     settings = _settings()
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
-    try:
-        outcomes, _store = _run_with_progress(
-            files, "processing", erp_dir=erp, database_url=settings.resolved_database_url(),
-            documents_dir=settings.documents_dir, policy_file=settings.policy_file,
-            as_of=date.fromisoformat(as_of) if as_of else date.today(),
-            extraction_mode=settings.extraction_mode,
-            use_model=settings.use_model and not no_model,
-            model_cache_file=settings.model_cache_file,
-        )
-    except MasterDataError as error:
-        _fail(f"the ERP data cannot be read: {error}")
+    outcomes, _store = _run_with_progress(
+        settings, files, "processing", erp_dir=erp,
+        database_url=settings.resolved_database_url(), documents_dir=settings.documents_dir,
+        as_of=date.fromisoformat(as_of) if as_of else date.today(), no_model=no_model,
+        model_cache_file=settings.model_cache_file,
+    )
     console.print(outcome_table(outcomes))
     console.print(totals_line(outcomes))
 
@@ -209,7 +209,6 @@ def show(
     row = store.find_invoice(reference)
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
-    assert row is not None
     print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
 
 

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from models.outcome import InvoiceOutcome
 from models.tables import FindingRow, InvoiceRow, ModelCallRow
-from pipeline.stages import InvoiceOutcome
 
 DECISION_STYLE = {"approve": "green", "review": "yellow", "hold": "cyan", "reject": "red",
                   None: "magenta"}

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from models.outcome import InvoiceOutcome
 from pipeline.runtime import RunSpec, forget_runtimes, runtime_for
-from pipeline.stages import InvoiceOutcome
 from store.db import drop_database, scratch_database
 from store.repository import Store
 

@@ -15,13 +15,27 @@ from models.documents import ParsedPage, Word
 SEGMENT_GAP_EM = 0.9
 
 
-@dataclass
-class Segment:
+class _WordRun:
+    """Text and vertical extent of a run of words (a segment or a whole line)."""
+
     words: list[Word]
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+@dataclass
+class Segment(_WordRun):
+    words: list[Word]
 
     @property
     def x0(self) -> float:
@@ -32,36 +46,16 @@ class Segment:
         return self.words[-1].x1
 
     @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
     def size(self) -> float:
         return max(w.size for w in self.words)
 
 
 @dataclass
-class Line:
+class Line(_WordRun):
     page: int
     words: list[Word]
     segments: list[Segment] = field(default_factory=list)
     index: int = 0  # position in the document's reading order
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
     @property
     def height(self) -> float:

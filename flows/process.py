@@ -14,9 +14,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from models.outcome import InvoiceOutcome
 from pipeline import stages
 from pipeline.runtime import RunSpec, runtime_for
-from pipeline.stages import InvoiceOutcome
 
 # Per-stage tasks: results stay in memory (no persistence, no input hashing).
 _options: dict[str, object] = {"cache_policy": NO_CACHE, "persist_result": False, "retries": 0}
@@ -40,6 +40,11 @@ def add_progress_hook(hook: ProgressHook) -> None:
 def remove_progress_hook(hook: ProgressHook) -> None:
     if hook in _progress_hooks:
         _progress_hooks.remove(hook)
+
+
+def _notify(outcome: InvoiceOutcome) -> None:
+    for hook in list(_progress_hooks):
+        hook(outcome)
 
 
 def _run_name() -> str:
@@ -72,8 +77,7 @@ def process_invoice(path: str, spec: RunSpec) -> InvoiceOutcome:
                                invoice.total if invoice is not None else None)
         post_task(rt, item, decision)
         result = stages.outcome(rt.unquote(), item)
-    for hook in list(_progress_hooks):
-        hook(result)
+    _notify(result)
     return result
 
 
@@ -109,7 +113,6 @@ def process_batch(paths: list[str], spec: RunSpec) -> list[InvoiceOutcome]:
             outcomes.append(state.result())
         else:  # a bug or an outage on one file must not stop the batch or lose the file
             failed = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
-            for hook in list(_progress_hooks):
-                hook(failed)
+            _notify(failed)
             outcomes.append(failed)
     return outcomes

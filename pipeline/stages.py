@@ -22,6 +22,7 @@ from models.documents import ParsedDocument
 from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
 from models.matching import MatchResult
+from models.outcome import InvoiceOutcome
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext, finding
@@ -48,29 +49,6 @@ class ParseResult(BaseModel):
 class CheckResult(BaseModel):
     findings: list[Finding]
     match: MatchResult = Field(default_factory=MatchResult)
-
-
-class InvoiceOutcome(BaseModel):
-    """What the batch reports per input file."""
-
-    invoice_id: str
-    file_name: str
-    status: str
-    status_reason: str | None
-    vendor_id: str | None
-    vendor_name: str | None
-    invoice_number: str | None
-    currency: str | None
-    total: Decimal | None
-    patterns: list[str]
-    primary_pattern: str | None
-    decision: str | None
-    decision_reason: str | None
-    extraction_calls: int
-    classification_calls: int
-    cached_answers: int = 0
-    """Model answers reused from the cache (same document, step, model and prompt version)."""
-    duplicate_delivery: bool = False
 
 
 def _sha256(data: bytes) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models.findings import Classification, Decision, Finding
 from models.gateway import ModelAnswer
 from models.invoice import Extraction
+from models.keys import compact
 from models.matching import PriorInvoice
 from models.tables import (
     AuditEventRow,
@@ -42,10 +43,7 @@ def now() -> datetime:
 
 def invoice_number_key(number: str | None) -> str | None:
     """Invoice numbers compare without case, spaces and punctuation ("INV 0042" = "inv-0042")."""
-    if not number:
-        return None
-    key = "".join(ch for ch in number.upper() if ch.isalnum())
-    return key or None
+    return (compact(number) or None) if number else None
 
 
 @dataclass(frozen=True)

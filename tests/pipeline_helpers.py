@@ -10,7 +10,7 @@ from typing import Any
 
 from apx.dataset import load_dataset
 from apx.runner import run_files
-from pipeline.stages import InvoiceOutcome
+from models.outcome import InvoiceOutcome
 from rules.catalog import POLICY_FILE
 from store.repository import Store
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from models.keys import compact as compact  # re-exported: one key for rules and store
+
 _SEPARATORS = re.compile(r"[^\w]+")
 
 # Legal-form words say nothing about who the vendor is; they differ between the master
@@ -15,14 +17,6 @@ LEGAL_FORMS = frozenset({
     "sarl", "srl", "spa", "plc", "pty", "oy", "ab", "as", "aps", "the",
 })
 # fmt: on
-
-
-def compact(value: str) -> str:
-    """Upper case with every space, dot, dash or other separator removed.
-
-    The same key as the store's invoice_number_key, so rules and lookups agree.
-    """
-    return "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 def name_key(value: str) -> str:
