@@ -57,16 +57,16 @@ def _run_with_progress(
     from apx.runner import run_files
     from erp.csv_master import MasterDataError
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
-                  console=console, transient=False) as progress:
-        task = progress.add_task(label, total=len(files), current="starting Prefect…")
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
+                      console=console, transient=False) as progress:
+            task = progress.add_task(label, total=len(files), current="starting Prefect…")
 
-        def advance(outcome: InvoiceOutcome) -> None:
-            progress.update(task, advance=1,
-                            current=f"{outcome.file_name}: {outcome.decision or outcome.status}")
+            def advance(outcome: InvoiceOutcome) -> None:
+                progress.update(task, advance=1, current=(
+                    f"{outcome.file_name}: {outcome.decision or outcome.status}"))
 
-        try:
             return run_files(
                 files, erp_dir=erp_dir, database_url=database_url, documents_dir=documents_dir,
                 policy_file=settings.policy_file, as_of=as_of,
@@ -74,8 +74,8 @@ def _run_with_progress(
                 use_model=settings.use_model and not no_model,
                 model_cache_file=model_cache_file, on_progress=advance,
             )
-        except MasterDataError as error:
-            _fail(f"the ERP data cannot be read: {error}")
+    except MasterDataError as error:  # outside the live progress bar, so it prints cleanly
+        _fail(f"the ERP data cannot be read: {error}")
 
 
 @app.command()
