@@ -22,7 +22,7 @@ from apx import environment
 from apx.settings import Settings
 
 if TYPE_CHECKING:
-    from models.outcome import InvoiceOutcome
+    from models.processing import ProcessingResult
     from store.repository import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -52,7 +52,7 @@ def _fail(message: str) -> NoReturn:
 def _run_with_progress(
     settings: Settings, files: list[Path], label: str, *, erp_dir: Path, database_url: str,
     documents_dir: Path, as_of: date, no_model: bool, model_cache_file: Path | None,
-) -> tuple[list[InvoiceOutcome], Store]:
+) -> tuple[list[ProcessingResult], Store]:
     """Run the batch with a progress bar; unreadable ERP data ends the command with its reason."""
     from apx.runner import run_files
     from erp.csv_master import MasterDataError
@@ -63,7 +63,7 @@ def _run_with_progress(
                       console=console, transient=False) as progress:
             task = progress.add_task(label, total=len(files), current="starting Prefect…")
 
-            def advance(outcome: InvoiceOutcome) -> None:
+            def advance(outcome: ProcessingResult) -> None:
                 progress.update(task, advance=1, current=(
                     f"{outcome.file_name}: {outcome.decision or outcome.status}"))
 

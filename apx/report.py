@@ -9,20 +9,22 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from models.outcome import InvoiceOutcome
-from models.tables import FindingRow, InvoiceRow, ModelCallRow
+from models.findings import Finding
+from models.processing import ProcessingResult
+from models.records import InvoiceRecord, ModelCallRecord
 
 DECISION_STYLE = {"approve": "green", "review": "yellow", "hold": "cyan", "reject": "red",
                   None: "magenta"}
 
 
-def money(amount: Decimal | None, currency: str | None) -> str:
+def amount_text(amount: Decimal | None, currency: str | None) -> str:
+    """An amount with its currency for people: '1,234.50 EUR', or '-' when unknown."""
     if amount is None:
         return "-"
     return f"{amount:,.2f} {currency or ''}".strip()
 
 
-def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
+def outcome_table(outcomes: list[ProcessingResult]) -> Table:
     table = Table(header_style="bold", pad_edge=False)
     table.add_column("file", no_wrap=True, max_width=34, overflow="ellipsis")
     table.add_column("invoice", no_wrap=True, max_width=16, overflow="ellipsis")
@@ -42,13 +44,14 @@ def outcome_table(outcomes: list[InvoiceOutcome]) -> Table:
         if item.duplicate_delivery:
             decision += " (same file again)"
         table.add_row(
-            item.file_name, item.invoice_number or "-", vendor, money(item.total, item.currency),
-            pattern, f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
+            item.file_name, item.invoice_number or "-", vendor,
+            amount_text(item.total, item.currency), pattern,
+            f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
         )
     return table
 
 
-def totals_line(outcomes: list[InvoiceOutcome]) -> str:
+def totals_line(outcomes: list[ProcessingResult]) -> str:
     decisions = Counter(item.decision for item in outcomes)
     failed = sum(1 for item in outcomes if item.decision is None)
     extraction = sum(item.extraction_calls for item in outcomes)
@@ -69,7 +72,7 @@ def totals_line(outcomes: list[InvoiceOutcome]) -> str:
 
 
 def review_card(
-    row: InvoiceRow, findings: list[FindingRow], calls: list[ModelCallRow]
+    row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord]
 ) -> str:
     """The markdown a reviewer reads: header, findings with evidence, pattern, explanation."""
     lines = [
@@ -79,8 +82,8 @@ def review_card(
         f"| Vendor | {row.vendor_name or '-'} ({row.vendor_id or 'not in master'}) |",
         f"| Invoice | {row.invoice_number or '-'} dated {row.invoice_date or '-'} |",
         f"| PO | {row.po_number or '-'} |",
-        f"| Subtotal / tax / total | {money(row.subtotal, row.currency)} / "
-        f"{money(row.tax, row.currency)} / **{money(row.total, row.currency)}** |",
+        f"| Subtotal / tax / total | {amount_text(row.subtotal, row.currency)} / "
+        f"{amount_text(row.tax, row.currency)} / **{amount_text(row.total, row.currency)}** |",
         f"| Status | {row.status}{' - ' + row.status_reason if row.status_reason else ''} |",
         "",
         f"**Decision:** {row.decision or '-'} — {row.decision_reason or ''} "

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from models.outcome import InvoiceOutcome
+from models.processing import ProcessingResult
+from pipeline import progress
 from pipeline.runtime import RunSpec, forget_runtimes, runtime_for
 from store.db import drop_database, scratch_database
 from store.repository import Store
@@ -52,8 +53,8 @@ def run_files(
     extraction_mode: str = "auto",
     use_model: bool = True,
     model_cache_file: Path | None = None,
-    on_progress: Callable[[InvoiceOutcome], None] | None = None,
-) -> tuple[list[InvoiceOutcome], Store]:
+    on_progress: Callable[[ProcessingResult], None] | None = None,
+) -> tuple[list[ProcessingResult], Store]:
     spec = RunSpec(
         erp_dir=str(erp_dir), database_url=database_url, documents_dir=str(documents_dir),
         policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,
@@ -63,10 +64,10 @@ def run_files(
     runtime = runtime_for(spec)  # fail fast on bad ERP data or database before Prefect starts
     from prefect.settings import temporary_settings
 
-    from flows.process import add_progress_hook, process_batch, remove_progress_hook
+    from flows.process import process_batch
 
     if on_progress is not None:
-        add_progress_hook(on_progress)
+        progress.add_listener(on_progress)
     try:
         # Heartbeats detect crashed runs of served deployments; for invoices run as subflows
         # in this process they only add ~1 s per invoice (the engine joins a sleeping thread).
@@ -74,5 +75,5 @@ def run_files(
             outcomes = process_batch([str(path) for path in files], spec)
     finally:
         if on_progress is not None:
-            remove_progress_hook(on_progress)
+            progress.remove_listener(on_progress)
     return outcomes, runtime.store

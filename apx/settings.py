@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rules.catalog import POLICY_FILE
+from config.loader import POLICY_FILE
 
 
 class Settings(BaseSettings):

@@ -19,9 +19,9 @@ from classifier.prompt import (
     deterministic_explanation,
     schema_for,
 )
+from models.catalog import UNKNOWN_PATTERN, Catalog
 from models.findings import Classification, Finding
 from models.gateway import ModelAnswer, ModelGateway, ModelUnavailable
-from rules.catalog import UNKNOWN_PATTERN, Catalog, load_catalog
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,8 @@ class ClassificationRun:
     """Why the deterministic top candidate was used instead of the model's answer."""
 
 
-def candidates_for(findings: list[Finding], catalog: Catalog | None = None) -> list[str]:
+def candidates_for(findings: list[Finding], catalog: Catalog) -> list[str]:
     """Catalog ids of the findings, most important first; UNKNOWN_PATTERN if none is known."""
-    catalog = catalog or load_catalog()
     known = [f.code for f in findings if f.code in catalog.ids]
     if findings and not known:
         return [UNKNOWN_PATTERN]
@@ -49,10 +48,13 @@ def classify(
     invoice_summary: str,
     gateway: ModelGateway | None,
     *,
+    catalog: Catalog,
     cache_key: str,
 ) -> Classification:
     """Assign the invoice's findings to one catalog pattern (at most one model call)."""
-    return classify_run(findings, invoice_summary, gateway, cache_key=cache_key).classification
+    return classify_run(
+        findings, invoice_summary, gateway, catalog=catalog, cache_key=cache_key
+    ).classification
 
 
 def classify_run(
@@ -60,13 +62,13 @@ def classify_run(
     invoice_summary: str,
     gateway: ModelGateway | None,
     *,
+    catalog: Catalog,
     cache_key: str,
 ) -> ClassificationRun:
     """`classify`, also returning the model call and any fallback reason for the audit log."""
     if not findings:
         return ClassificationRun(Classification(pattern="", explanation="", source="none"))
 
-    catalog = load_catalog()
     candidates = candidates_for(findings, catalog)
     top = candidates[0]
 

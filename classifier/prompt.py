@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.catalog import UNKNOWN_PATTERN, Catalog
 from models.findings import Finding
-from rules.catalog import UNKNOWN_PATTERN, Catalog
 
 PROMPT_VERSION = "classification-v1"
 EXPLANATION_MAX_CHARS = 300

@@ -1,7 +1,8 @@
 """The APX flows: `process-invoice` (one file) and `process-batch` (a parent for many).
 
-Tasks are thin wrappers over `pipeline.stages`, so the UI shows each stage of each
-invoice with its timing and state, while the logic stays testable without Prefect.
+Orchestration only: `pipeline.process.process_file` owns the order of the stages and the
+branches; this module hands it a stage runner that runs each stage as a Prefect task, so the
+UI shows each stage of each invoice with its timing and state.
 """
 
 from __future__ import annotations
@@ -9,42 +10,44 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar, cast
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from models.outcome import InvoiceOutcome
-from pipeline import stages
+from models.processing import ProcessingResult
+from pipeline import progress, stages
+from pipeline.process import process_file
 from pipeline.runtime import RunSpec, runtime_for
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 # Per-stage tasks: results stay in memory (no persistence, no input hashing).
-_options: dict[str, object] = {"cache_policy": NO_CACHE, "persist_result": False, "retries": 0}
-intake_task = task(name="intake", **_options)(stages.intake)  # type: ignore[call-overload]
-parse_task = task(name="parse", **_options)(stages.parse)  # type: ignore[call-overload]
-extract_task = task(name="extract", **_options)(stages.extract)  # type: ignore[call-overload]
-check_task = task(name="match-and-rules", **_options)(stages.check)  # type: ignore[call-overload]
-classify_task = task(name="classify", **_options)(stages.classify)  # type: ignore[call-overload]
-decide_task = task(name="decide", **_options)(stages.decide)  # type: ignore[call-overload]
-post_task = task(name="post-to-erp", **_options)(stages.post)  # type: ignore[call-overload]
-
-ProgressHook = Callable[[InvoiceOutcome], None]
-_progress_hooks: list[ProgressHook] = []
-
-
-def add_progress_hook(hook: ProgressHook) -> None:
-    """Called after each invoice (the CLI's progress bar); flows stay free of UI code."""
-    _progress_hooks.append(hook)
+_TASK_NAMES: dict[Callable[..., Any], str] = {
+    stages.intake: "intake",
+    stages.parse: "parse",
+    stages.extract: "extract",
+    stages.check: "match-and-rules",
+    stages.classify: "classify",
+    stages.decide: "decide",
+    stages.post: "post-to-erp",
+}
+_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
+    stage: task(name=name, cache_policy=NO_CACHE, persist_result=False, retries=0)(stage)
+    for stage, name in _TASK_NAMES.items()
+}
 
 
-def remove_progress_hook(hook: ProgressHook) -> None:
-    if hook in _progress_hooks:
-        _progress_hooks.remove(hook)
+def run_as_task(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """The stage runner of the flow: each stage is a task run.
 
-
-def _notify(outcome: InvoiceOutcome) -> None:
-    for hook in list(_progress_hooks):
-        hook(outcome)
+    quote(): Prefect would otherwise walk every input (the runtime, thousands of parsed
+    words) looking for futures; that walk cost more than all the stages together.
+    """
+    quoted = [quote(arg) for arg in args]
+    return cast(T, _TASKS[stage](*quoted, **kwargs))
 
 
 def _run_name() -> str:
@@ -55,29 +58,10 @@ def _run_name() -> str:
 
 
 @flow(name="process-invoice", flow_run_name=_run_name, persist_result=False)
-def process_invoice(path: str, spec: RunSpec) -> InvoiceOutcome:
+def process_invoice(path: str, spec: RunSpec) -> ProcessingResult:
     """Take one file from intake to a decision (and to the ERP when approved)."""
-    # quote(): Prefect would otherwise walk every input (the runtime, thousands of parsed
-    # words) looking for futures; that walk cost more than all the stages together.
-    rt = quote(runtime_for(spec))
-    item = intake_task(rt, Path(path))
-    if item.finished:
-        result = stages.outcome(rt.unquote(), item)  # same bytes again: one invoice, not two
-    else:
-        parsed = parse_task(rt, item)
-        document = parsed.document
-        extraction = (
-            extract_task(rt, item, quote(document)) if document is not None else None
-        )
-        checked = check_task(rt, item, quote(document), quote(extraction),
-                             parsed.unreadable_reason)
-        invoice = extraction.invoice if extraction is not None else None
-        classify_task(rt, item, quote(checked.findings), quote(invoice), document is None)
-        decision = decide_task(rt, item, quote(checked.findings),
-                               invoice.total if invoice is not None else None)
-        post_task(rt, item, decision)
-        result = stages.outcome(rt.unquote(), item)
-    _notify(result)
+    result = process_file(runtime_for(spec), Path(path), run_as_task)
+    progress.notify(result)
     return result
 
 
@@ -101,18 +85,18 @@ def _settle_seconds() -> float:
 
 
 @flow(name="process-batch", persist_result=False)
-def process_batch(paths: list[str], spec: RunSpec) -> list[InvoiceOutcome]:
+def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
     """Process files one after another in the given order (later copies are the duplicates)."""
-    outcomes = []
+    results = []
     settle = _settle_seconds()
     for index, path in enumerate(paths):
         if index and settle:
             time.sleep(settle)
         state = process_invoice(path, spec, return_state=True)
         if state.is_completed():
-            outcomes.append(state.result())
+            results.append(state.result())
         else:  # a bug or an outage on one file must not stop the batch or lose the file
             failed = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
-            _notify(failed)
-            outcomes.append(failed)
-    return outcomes
+            progress.notify(failed)
+            results.append(failed)
+    return results

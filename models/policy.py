@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -74,11 +72,6 @@ class Policy(BaseModel):
     routing: Routing
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
-
-    @classmethod
-    def from_file(cls, path: Path) -> Policy:
-        with path.open(encoding="utf-8") as handle:
-            return cls.model_validate(yaml.safe_load(handle))
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

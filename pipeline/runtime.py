@@ -15,10 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from config.loader import CATALOG_FILE, load_catalog, load_policy
 from erp.csv_master import load_master_data
+from models.catalog import Catalog
 from models.gateway import ModelGateway
 from models.master import MasterData
 from models.policy import Policy
+from rules.registry import check_rules
 from store.repository import Store
 
 
@@ -30,6 +33,7 @@ class RunSpec(BaseModel):
     documents_dir: str
     policy_file: str
     as_of: date
+    catalog_file: str = str(CATALOG_FILE)
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     use_model: bool = True
     model_cache_file: str | None = None
@@ -41,6 +45,7 @@ class Runtime:
     store: Store
     master: MasterData
     policy: Policy
+    catalog: Catalog
     gateway: ModelGateway | None
 
 
@@ -60,11 +65,14 @@ def runtime_for(spec: RunSpec) -> Runtime:
     with _lock:
         runtime = _runtimes.get(spec)
         if runtime is None:
+            catalog = load_catalog(Path(spec.catalog_file))
+            check_rules(catalog)  # a rule for a pattern the catalog lacks fails here, not later
             runtime = Runtime(
                 spec=spec,
                 store=Store.open(spec.database_url),
                 master=load_master_data(Path(spec.erp_dir)),
-                policy=Policy.from_file(Path(spec.policy_file)),
+                policy=load_policy(Path(spec.policy_file)),
+                catalog=catalog,
                 gateway=build_gateway(spec),
             )
             _runtimes[spec] = runtime

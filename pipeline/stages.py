@@ -22,13 +22,13 @@ from models.documents import ParsedDocument
 from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
 from models.matching import MatchResult
-from models.outcome import InvoiceOutcome
+from models.processing import ProcessingResult
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
-from rules.registry import evaluate
+from rules.registry import run_rules
 
 
 class IntakeResult(BaseModel):
@@ -112,9 +112,8 @@ def check(
 ) -> CheckResult:
     """Match against the ERP and run every rule; an unreadable file yields one finding."""
     if document is None or extraction is None:
-        findings = [finding("UNREADABLE_DOCUMENT",
-                            f"The file could not be read: {unreadable_reason}",
-                            file=item.file_name)]
+        findings = [rt.catalog.get("UNREADABLE_DOCUMENT").finding(
+            f"The file could not be read: {unreadable_reason}", file=item.file_name)]
         rt.store.save_findings(item.invoice_id, findings)
         rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
         return CheckResult(findings=findings)
@@ -134,9 +133,10 @@ def check(
         ),
         prior_on_po=rt.store.prior_on_po(item.invoice_id, po_number) if po_number else (),
         policy=rt.policy,
+        catalog=rt.catalog,
         as_of=rt.spec.as_of,
     )
-    findings = evaluate(context)
+    findings = run_rules(context)
     rt.store.save_findings(item.invoice_id, findings)
     rt.store.audit(item.invoice_id, "rules", "apx", {
         "vendor_id": vendor.vendor_id if vendor else None,
@@ -154,7 +154,8 @@ def classify(
 ) -> Classification:
     # An unreadable file has nothing a model could explain; the fallback names the reason.
     recorder = RecordingGateway(rt.gateway) if rt.gateway is not None and not unreadable else None
-    run = classify_run(findings, _summary(item, invoice), recorder, cache_key=item.sha256)
+    run = classify_run(findings, _summary(item, invoice), recorder, catalog=rt.catalog,
+                       cache_key=item.sha256)
     result = run.classification
     rt.store.save_classification(item.invoice_id, result)
     _record_calls(rt, item.invoice_id, recorder)
@@ -168,7 +169,7 @@ def classify(
 def decide(
     rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None
 ) -> Decision:
-    decision = decide_by_policy(findings, total, rt.policy)
+    decision = decide_by_policy(findings, total, rt.policy, rt.catalog)
     rt.store.save_decision(item.invoice_id, decision)
     rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
     return decision
@@ -183,12 +184,13 @@ def post(rt: Runtime, item: IntakeResult, decision: Decision) -> bool:
     return posted
 
 
-def outcome(rt: Runtime, item: IntakeResult) -> InvoiceOutcome:
+def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
+    """What processing the file came to, read back from the store."""
     row = rt.store.invoice(item.invoice_id)
     if row is None:
         raise KeyError(item.invoice_id)
     calls = rt.store.model_calls(item.invoice_id)
-    return InvoiceOutcome(
+    return ProcessingResult(
         invoice_id=row.id, file_name=item.file_name, status=row.status,
         status_reason=row.status_reason, vendor_id=row.vendor_id, vendor_name=row.vendor_name,
         invoice_number=row.invoice_number, currency=row.currency, total=row.total,
@@ -202,7 +204,7 @@ def outcome(rt: Runtime, item: IntakeResult) -> InvoiceOutcome:
     )
 
 
-def record_failure(rt: Runtime, path: Path, message: str) -> InvoiceOutcome:
+def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
     """Leave a file whose processing failed in the known state `failed`, with the reason."""
     reason = (f"Processing failed ({message.strip() or 'unknown error'}); "
               "the file is kept, run it again.")
@@ -215,7 +217,7 @@ def record_failure(rt: Runtime, path: Path, message: str) -> InvoiceOutcome:
             rt.store.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
     else:
         reason = f"File not found: {path}"
-    return InvoiceOutcome(
+    return ProcessingResult(
         invoice_id=invoice_id, file_name=path.name, status=status, status_reason=reason,
         vendor_id=None, vendor_name=None, invoice_number=None, currency=None, total=None,
         patterns=[], primary_pattern=None, decision=None, decision_reason=reason,

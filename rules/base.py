@@ -1,8 +1,9 @@
 """The contract every rule in `rules/checks/` implements.
 
 A rule is a module with `PATTERN` (a catalog id) and a pure function
-`check(ctx: RuleContext) -> Iterable[Finding]`. It reads only its context: no
-model, no network, no database. Adding a rule = adding a file.
+`check(ctx: RuleContext) -> Iterable[Finding]`. It reads only its context — the invoice,
+the match, history, the policy and its own catalog entry — never a model, the network,
+a file or the database. Adding a rule = adding a file.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from models.catalog import Catalog, Pattern
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument
 from models.master import MasterData
 from models.matching import MatchResult, PriorInvoice
 from models.policy import Policy
-from rules.catalog import load_catalog
 
 
 class RuleContext(BaseModel):
@@ -33,25 +34,23 @@ class RuleContext(BaseModel):
     prior_on_po: tuple[PriorInvoice, ...] = ()
     """Earlier invoices billed against the same PO (for cumulative over-billing)."""
     policy: Policy
+    catalog: Catalog
     as_of: date
+    pattern: Pattern | None = None
+    """The running rule's own catalog entry; the registry sets it before calling the rule."""
 
     @property
     def invoice(self) -> InvoiceDocument:
         return self.extraction.invoice
 
+    def for_rule(self, pattern: Pattern) -> RuleContext:
+        return self.model_copy(update={"pattern": pattern})
+
+    def finding(self, message: str, amount: Decimal | None = None, **evidence: object) -> Finding:
+        """A finding of the running rule's pattern, with the catalog's severity."""
+        if self.pattern is None:
+            raise RuntimeError("RuleContext.finding() is only for a rule run by the registry")
+        return self.pattern.finding(message, amount, **evidence)
+
 
 Rule = Callable[[RuleContext], Iterable[Finding]]
-
-
-def finding(
-    pattern: str, message: str, amount: Decimal | None = None, **evidence: object
-) -> Finding:
-    """A finding with the catalog's severity for `pattern`; evidence values become strings."""
-    severity = load_catalog().get(pattern).severity
-    return Finding(
-        code=pattern,
-        severity=severity,
-        message=message,
-        amount=amount,
-        evidence={key: str(value) for key, value in evidence.items() if value is not None},
-    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from models.catalog import Catalog
 from models.findings import Decision, Finding, Outcome
 from models.policy import Policy
-from rules.catalog import load_catalog
 from rules.scope import money
 
 
-def decide(findings: list[Finding], total: Decimal | None, policy: Policy) -> Decision:
+def decide(
+    findings: list[Finding], total: Decimal | None, policy: Policy, catalog: Catalog
+) -> Decision:
     """Reject, hold, approve or review, in that order of precedence.
 
     - any pattern in `routing.reject_on` (a duplicate) → reject: it must never be paid;
@@ -21,7 +23,7 @@ def decide(findings: list[Finding], total: Decimal | None, policy: Policy) -> De
     distinct reviewers; every decision records the policy version that made it.
     """
     routing = policy.routing
-    codes = load_catalog().ranked({item.code for item in findings})
+    codes = catalog.ranked({item.code for item in findings})
     four_eyes = any(code in routing.four_eyes_on for code in codes)
 
     def made(outcome: Outcome, reason: str, approver: str | None = None) -> Decision:

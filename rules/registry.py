@@ -8,9 +8,9 @@ from functools import cache
 from types import ModuleType
 
 import rules.checks
+from models.catalog import Catalog
 from models.findings import Finding
 from rules.base import Rule, RuleContext
-from rules.catalog import load_catalog
 
 
 class RuleDefinitionError(Exception):
@@ -21,10 +21,9 @@ class RuleDefinitionError(Exception):
 def load_rules() -> tuple[tuple[str, Rule], ...]:
     """(pattern, check) for every public module in rules/checks, in module-name order.
 
-    Validated at load so a typo in PATTERN fails at start-up, not on some invoice: the
-    pattern must be in the catalog and the file must be named after it.
+    The file must be named after its PATTERN; `check_rules` validates the patterns against a
+    catalog, so a typo fails at start-up, not on some invoice.
     """
-    catalog = load_catalog()
     loaded: list[tuple[str, Rule]] = []
     names = sorted(info.name for info in pkgutil.iter_modules(rules.checks.__path__))
     for name in names:
@@ -35,24 +34,39 @@ def load_rules() -> tuple[tuple[str, Rule], ...]:
         check = getattr(module, "check", None)
         if not isinstance(pattern, str) or not callable(check):
             raise RuleDefinitionError(f"rules/checks/{name}.py needs PATTERN and check(ctx)")
-        if pattern not in catalog.ids:
-            raise RuleDefinitionError(f"rules/checks/{name}.py: {pattern} is not in the catalog")
         if name != pattern.lower():
             raise RuleDefinitionError(f"rules/checks/{name}.py must be named {pattern.lower()}.py")
         loaded.append((pattern, check))
     return tuple(loaded)
 
 
-def evaluate(ctx: RuleContext) -> list[Finding]:
+@cache
+def check_rules(catalog: Catalog) -> None:
+    """Every rule's PATTERN must be in the catalog (checked once per catalog)."""
+    for pattern, _check in load_rules():
+        if pattern not in catalog.ids:
+            raise RuleDefinitionError(
+                f"rules/checks/{pattern.lower()}.py: {pattern} is not in the catalog"
+            )
+
+
+def run_rules(ctx: RuleContext) -> list[Finding]:
     """Every rule's findings, without repeats, most important pattern first.
 
+    Each rule sees its own catalog entry in the context and may only report that pattern.
     A rule that raises is not caught here: the pipeline records the error for the invoice.
     """
-    catalog = load_catalog()
+    catalog = ctx.catalog
+    check_rules(catalog)
     seen: set[tuple[object, ...]] = set()
     findings: list[Finding] = []
-    for _pattern, check in load_rules():
-        for item in check(ctx):
+    for pattern, check in load_rules():
+        for item in check(ctx.for_rule(catalog.get(pattern))):
+            if item.code != pattern:
+                raise RuleDefinitionError(
+                    f"rules/checks/{pattern.lower()}.py reported {item.code}; "
+                    f"a rule may only report its own pattern"
+                )
             key = (item.code, item.message, item.amount, tuple(sorted(item.evidence.items())))
             if key not in seen:
                 seen.add(key)

@@ -8,10 +8,12 @@ currency, bill-to, PO date) hold whoever the vendor is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.invoice import InvoiceDocument, InvoiceLine
-from models.master import PurchaseOrder, Vendor
+from models.master import PoLine, PurchaseOrder, Vendor
 from rules.base import RuleContext
 from rules.matching.text import compact, phrase_key
 
@@ -41,6 +43,39 @@ def line_scope(ctx: RuleContext) -> PurchaseOrder | None:
     if is_credit_note(ctx.invoice):
         return None
     return vendor_po(ctx)
+
+
+@dataclass(frozen=True)
+class BilledLine:
+    """An invoice line matched to a PO line, with what was received on that PO line."""
+
+    index: int
+    line: InvoiceLine
+    po_line: PoLine
+    received: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return line_label(self.index, self.line)
+
+
+def billed_lines(ctx: RuleContext) -> Iterator[BilledLine]:
+    """The invoice's lines that bill a PO line (in line-scope only: see `line_scope`)."""
+    if line_scope(ctx) is None:
+        return
+    for match in ctx.match.lines:
+        if match.po_line is not None:
+            line = ctx.invoice.lines[match.line_index]
+            yield BilledLine(match.line_index, line, match.po_line, match.received_quantity)
+
+
+def lines_off_po(ctx: RuleContext) -> Iterator[tuple[int, InvoiceLine]]:
+    """The invoice's lines that bill no PO line (in line-scope only)."""
+    if line_scope(ctx) is None:
+        return
+    for match in ctx.match.lines:
+        if match.po_line is None:
+            yield match.line_index, ctx.invoice.lines[match.line_index]
 
 
 def same_currency(invoice: InvoiceDocument, po: PurchaseOrder) -> bool:

@@ -18,12 +18,15 @@ from sqlalchemy import Engine, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.findings import Classification, Decision, Finding
+from models.findings import Classification, Decision, Finding, Severity
 from models.gateway import ModelAnswer
 from models.invoice import Extraction
 from models.keys import compact
 from models.matching import PriorInvoice
-from models.tables import (
+from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
+from store.audit import GENESIS, event_hash
+from store.db import make_engine, migrate, session_factory
+from store.tables import (
     AuditEventRow,
     DocumentRow,
     FindingRow,
@@ -31,8 +34,6 @@ from models.tables import (
     ModelCallRow,
     VoucherRow,
 )
-from store.audit import GENESIS, event_hash
-from store.db import make_engine, migrate, session_factory
 
 AUDIT_LOCK_KEY = 0x41505821  # "APX!": serialises appends to the audit chain on PostgreSQL
 
@@ -205,42 +206,50 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def invoice(self, invoice_id: str) -> InvoiceRow | None:
+    def invoice(self, invoice_id: str) -> InvoiceRecord | None:
         with self.session() as session:
-            return session.get(InvoiceRow, invoice_id)
+            row = session.get(InvoiceRow, invoice_id)
+            return _record(row) if row is not None else None
 
-    def find_invoice(self, reference: str) -> InvoiceRow | None:
+    def find_invoice(self, reference: str) -> InvoiceRecord | None:
         """By id (or a unique prefix of it), invoice number or file name."""
         with self.session() as session:
-            return session.scalars(
+            row = session.scalars(
                 select(InvoiceRow).where(or_(
                     InvoiceRow.id.startswith(reference.lower()),
                     InvoiceRow.invoice_number == reference,
                     InvoiceRow.file_name == reference,
                 )).order_by(InvoiceRow.seq).limit(1)
             ).first()
+            return _record(row) if row is not None else None
 
-    def invoices(self) -> list[InvoiceRow]:
+    def invoices(self) -> list[InvoiceRecord]:
         with self.session() as session:
-            return list(session.scalars(select(InvoiceRow).order_by(InvoiceRow.seq)))
+            return [_record(row) for row in session.scalars(
+                select(InvoiceRow).order_by(InvoiceRow.seq))]
 
-    def findings(self, invoice_id: str) -> list[FindingRow]:
+    def findings(self, invoice_id: str) -> list[Finding]:
         with self.session() as session:
-            return list(session.scalars(
-                select(FindingRow).where(FindingRow.invoice_id == invoice_id)
-                .order_by(FindingRow.id)
-            ))
+            return [
+                Finding(code=row.code, severity=Severity(row.severity), message=row.message,
+                        evidence=row.evidence, amount=row.amount)
+                for row in session.scalars(
+                    select(FindingRow).where(FindingRow.invoice_id == invoice_id)
+                    .order_by(FindingRow.id))
+            ]
 
-    def model_calls(self, invoice_id: str | None = None) -> list[ModelCallRow]:
+    def model_calls(self, invoice_id: str | None = None) -> list[ModelCallRecord]:
         with self.session() as session:
             query = select(ModelCallRow).order_by(ModelCallRow.id)
             if invoice_id is not None:
                 query = query.where(ModelCallRow.invoice_id == invoice_id)
-            return list(session.scalars(query))
+            return [ModelCallRecord.model_validate(row, from_attributes=True)
+                    for row in session.scalars(query)]
 
-    def vouchers(self) -> list[VoucherRow]:
+    def vouchers(self) -> list[Voucher]:
         with self.session() as session:
-            return list(session.scalars(select(VoucherRow).order_by(VoucherRow.id)))
+            return [Voucher.model_validate(row, from_attributes=True)
+                    for row in session.scalars(select(VoucherRow).order_by(VoucherRow.id))]
 
     def prior_invoices(
         self, invoice_id: str, vendor_id: str, number: str | None, total: Decimal | None
@@ -286,12 +295,13 @@ class Store:
                                       detail=detail, prev_hash=prev, hash=digest))
             return digest
 
-    def audit_events(self, invoice_id: str | None = None) -> list[AuditEventRow]:
+    def audit_events(self, invoice_id: str | None = None) -> list[AuditEvent]:
         with self.session() as session:
             query = select(AuditEventRow).order_by(AuditEventRow.id)
             if invoice_id is not None:
                 query = query.where(AuditEventRow.invoice_id == invoice_id)
-            return list(session.scalars(query))
+            return [AuditEvent.model_validate(row, from_attributes=True)
+                    for row in session.scalars(query)]
 
     def verify_audit(self) -> AuditCheck:
         """Recompute the chain; the first event whose hash or link does not hold is named."""
@@ -310,6 +320,10 @@ class Store:
         if row is None:
             raise KeyError(f"no invoice {invoice_id}")
         return row
+
+
+def _record(row: InvoiceRow) -> InvoiceRecord:
+    return InvoiceRecord.model_validate(row, from_attributes=True)
 
 
 def _prior(row: InvoiceRow) -> PriorInvoice:

@@ -11,17 +11,18 @@ from datetime import date
 from decimal import Decimal
 from types import ModuleType
 
+from config.loader import load_catalog, load_policy
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument, InvoiceLine
 from models.master import GoodsReceipt, MasterData, PoLine, PurchaseOrder, Vendor
 from models.matching import PriorInvoice
 from models.policy import Policy
 from rules.base import RuleContext
-from rules.catalog import POLICY_FILE
 from rules.matching import match_invoice
 
 AS_OF = date(2026, 11, 20)
-POLICY = Policy.from_file(POLICY_FILE)
+POLICY = load_policy()
+CATALOG = load_catalog()
 D = Decimal
 
 
@@ -236,6 +237,7 @@ def context(
         prior_invoices=prior_invoices,
         prior_on_po=prior_on_po,
         policy=policy,
+        catalog=CATALOG,
         as_of=as_of,
     )
 
@@ -260,8 +262,14 @@ def render(doc: InvoiceDocument) -> str:
 
 
 def run(rule: ModuleType, ctx: RuleContext) -> list[Finding]:
-    findings: list[Finding] = list(rule.check(ctx))
+    """One rule's findings, run as the registry runs it (with its own catalog entry)."""
+    findings: list[Finding] = list(rule.check(ctx.for_rule(CATALOG.get(rule.PATTERN))))
     return findings
+
+
+def finding(pattern: str, message: str, amount: D | None = None, **evidence: object) -> Finding:
+    """A finding of `pattern` with the catalog's severity (for tests of decide and classify)."""
+    return CATALOG.get(pattern).finding(message, amount, **evidence)
 
 
 def codes(findings: Iterable[Finding]) -> list[str]:

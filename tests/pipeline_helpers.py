@@ -10,8 +10,8 @@ from typing import Any
 
 from apx.dataset import load_dataset
 from apx.runner import run_files
-from models.outcome import InvoiceOutcome
-from rules.catalog import POLICY_FILE
+from config.loader import POLICY_FILE
+from models.processing import ProcessingResult
 from store.repository import Store
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
@@ -39,7 +39,7 @@ def truth_by_file(root: Path) -> dict[str, dict[str, Any]]:
 def run_dataset(
     root: Path, database_url: str, work: Path, files: list[Path] | None = None,
     use_model: bool = False,
-) -> tuple[list[InvoiceOutcome], Store]:
+) -> tuple[list[ProcessingResult], Store]:
     dataset = load_dataset(root)
     return run_files(
         files if files is not None else dataset.invoice_files,

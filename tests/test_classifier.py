@@ -6,9 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from classifier import PROMPT_VERSION, candidates_for, classify, classify_run
+from config.loader import load_catalog
+from models.catalog import UNKNOWN_PATTERN
 from models.findings import Finding, Severity
 from models.gateway import ModelAnswer, ModelUnavailable, Step
-from rules.catalog import UNKNOWN_PATTERN, load_catalog
+
+CATALOG = load_catalog()
 
 PRICE = Finding(
     code="PRICE_VARIANCE",
@@ -63,28 +66,28 @@ class FakeGateway:
 
 def test_no_findings_makes_no_call():
     gateway = FakeGateway({"pattern": "PRICE_VARIANCE", "explanation": "x"})
-    result = classify([], SUMMARY, gateway, cache_key="doc")
+    result = classify([], SUMMARY, gateway, catalog=CATALOG, cache_key="doc")
     assert result.pattern == "" and result.source == "none"
     assert gateway.calls == []
 
 
 def test_candidates_are_ranked_by_catalog_priority():
     catalog = load_catalog()
-    candidates = candidates_for([HIGH, PRICE, BANK, PRICE])
+    candidates = candidates_for([HIGH, PRICE, BANK, PRICE], CATALOG)
     assert candidates == ["BANK_DETAILS_CHANGED", "PRICE_VARIANCE", "HIGH_VALUE"]
     assert candidates == catalog.ranked({"HIGH_VALUE", "PRICE_VARIANCE", "BANK_DETAILS_CHANGED"})
 
 
 def test_unknown_codes_only_give_unknown_pattern():
     odd = Finding(code="NOT_A_PATTERN", severity=Severity.LOW, message="odd")
-    assert candidates_for([odd]) == [UNKNOWN_PATTERN]
-    result = classify([odd], SUMMARY, None, cache_key="doc")
+    assert candidates_for([odd], CATALOG) == [UNKNOWN_PATTERN]
+    result = classify([odd], SUMMARY, None, catalog=CATALOG, cache_key="doc")
     assert result.pattern == UNKNOWN_PATTERN and result.source == "fallback"
 
 
 def test_one_call_with_an_enum_of_the_candidates_and_the_prompt():
     gateway = FakeGateway({"pattern": "PRICE_VARIANCE", "explanation": "Price above PO."})
-    classify([PRICE, HIGH], SUMMARY, gateway, cache_key="sha256:doc")
+    classify([PRICE, HIGH], SUMMARY, gateway, catalog=CATALOG, cache_key="sha256:doc")
     assert len(gateway.calls) == 1
     call = gateway.calls[0]
     assert call["step"] == "classification"
@@ -106,9 +109,9 @@ def test_one_call_with_an_enum_of_the_candidates_and_the_prompt():
 
 def test_cache_key_changes_when_the_findings_change():
     gateway = FakeGateway({"pattern": "PRICE_VARIANCE", "explanation": ""})
-    classify([PRICE], SUMMARY, gateway, cache_key="sha256:doc")
-    classify([PRICE, HIGH], SUMMARY, gateway, cache_key="sha256:doc")
-    classify([PRICE], SUMMARY, gateway, cache_key="sha256:doc")
+    classify([PRICE], SUMMARY, gateway, catalog=CATALOG, cache_key="sha256:doc")
+    classify([PRICE, HIGH], SUMMARY, gateway, catalog=CATALOG, cache_key="sha256:doc")
+    classify([PRICE], SUMMARY, gateway, catalog=CATALOG, cache_key="sha256:doc")
     keys = [call["cache_key"] for call in gateway.calls]
     assert keys[0] != keys[1] and keys[0] == keys[2]
 
@@ -117,7 +120,7 @@ def test_in_candidate_answer_is_used():
     gateway = FakeGateway(
         {"pattern": "HIGH_VALUE", "explanation": "  Big   invoice, needs approval. "}
     )
-    result = classify([PRICE, HIGH], SUMMARY, gateway, cache_key="doc")
+    result = classify([PRICE, HIGH], SUMMARY, gateway, catalog=CATALOG, cache_key="doc")
     assert result.pattern == "HIGH_VALUE"
     assert result.source == "model"
     assert result.candidates == ["PRICE_VARIANCE", "HIGH_VALUE"]
@@ -130,14 +133,14 @@ def test_in_candidate_answer_is_used():
 
 def test_unknown_pattern_from_the_model_is_kept():
     gateway = FakeGateway({"pattern": UNKNOWN_PATTERN, "explanation": "Something else."})
-    result = classify([PRICE], SUMMARY, gateway, cache_key="doc")
+    result = classify([PRICE], SUMMARY, gateway, catalog=CATALOG, cache_key="doc")
     assert result.pattern == UNKNOWN_PATTERN and result.source == "model"
     assert PRICE.message in result.explanation
 
 
 def test_out_of_candidate_answer_is_rejected_for_the_top_candidate():
     gateway = FakeGateway({"pattern": "VENDOR_BLOCKED", "explanation": "Vendor blocked."})
-    run = classify_run([HIGH, PRICE], SUMMARY, gateway, cache_key="doc")
+    run = classify_run([HIGH, PRICE], SUMMARY, gateway, catalog=CATALOG, cache_key="doc")
     result = run.classification
     assert result.pattern == "PRICE_VARIANCE"
     assert result.source == "fallback"
@@ -149,7 +152,7 @@ def test_out_of_candidate_answer_is_rejected_for_the_top_candidate():
 
 def test_model_unavailable_gives_the_top_candidate():
     gateway = FakeGateway(ModelUnavailable("no model answered: local/gemma3-270m: timeout"))
-    run = classify_run([PRICE, BANK], SUMMARY, gateway, cache_key="doc")
+    run = classify_run([PRICE, BANK], SUMMARY, gateway, catalog=CATALOG, cache_key="doc")
     assert run.classification.pattern == "BANK_DETAILS_CHANGED"
     assert run.classification.source == "fallback"
     assert run.answer is None
@@ -158,6 +161,6 @@ def test_model_unavailable_gives_the_top_candidate():
 
 
 def test_no_gateway_gives_the_top_candidate():
-    result = classify([PRICE, BANK], SUMMARY, None, cache_key="doc")
+    result = classify([PRICE, BANK], SUMMARY, None, catalog=CATALOG, cache_key="doc")
     assert result.pattern == "BANK_DETAILS_CHANGED" and result.source == "fallback"
     assert BANK.message in result.explanation

@@ -122,7 +122,7 @@ def test_run_killed_after_posting_resumes_without_paying_twice(
     """A worker killed after the voucher was written but before it recorded the decision."""
     from sqlalchemy import update
 
-    from models.tables import InvoiceRow
+    from store.tables import InvoiceRow
 
     url = f"sqlite:///{tmp_path / 'apx.db'}"
     clean = subset / "invoices" / "001-acme-inv-10231.pdf"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import line_label, money, number, price
 
 PATTERN = "ARITHMETIC_ERROR"
@@ -21,8 +21,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for index, line in enumerate(invoice.lines):
         expected = line.quantity * line.unit_price
         if abs(expected - line.amount) > tolerance:
-            yield finding(
-                PATTERN,
+            yield ctx.finding(
                 f"{line_label(index, line)}: {number(line.quantity)} × "
                 f"{price(line.unit_price)} = {money(expected)}, but the line says "
                 f"{money(line.amount)}",
@@ -33,8 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if invoice.lines and invoice.subtotal is not None:
         lines_sum = sum((line.amount for line in invoice.lines), Decimal(0))
         if abs(lines_sum - invoice.subtotal) > tolerance:
-            yield finding(
-                PATTERN,
+            yield ctx.finding(
                 f"The {len(invoice.lines)} lines add up to {money(lines_sum)}, but the "
                 f"subtotal says {money(invoice.subtotal)}",
                 amount=invoice.subtotal - lines_sum,
@@ -45,8 +43,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if invoice.subtotal is not None and invoice.tax is not None and invoice.total is not None:
         expected_total = invoice.subtotal + invoice.tax
         if abs(expected_total - invoice.total) > tolerance:
-            yield finding(
-                PATTERN,
+            yield ctx.finding(
                 f"Subtotal {money(invoice.subtotal)} + tax {money(invoice.tax)} = "
                 f"{money(expected_total)}, but the total says {money(invoice.total)}",
                 amount=invoice.total - expected_total,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.matching.text import compact
 from rules.scope import vendor
 
@@ -27,8 +27,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     if compact(stated) == compact(supplier.iban):
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"The invoice asks for payment to IBAN {_masked(stated)}, but the vendor master "
         f"has {_masked(supplier.iban)} for {supplier.name}: verify by phone before paying",
         amount=ctx.invoice.total,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz, utils
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "BILL_TO_MISMATCH"
 
@@ -39,8 +39,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     score, entity = max(others)
     if score < threshold:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Invoice is addressed to {entity}, but PO {po.po_number} was raised by {po.bill_to}",
         amount=ctx.invoice.total,
         invoice_bill_to=bill_to,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import is_credit_note, money
 
 PATTERN = "CREDIT_NOTE"
@@ -18,8 +18,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not is_credit_note(invoice):
         return
     amount = invoice.total if invoice.total is not None else invoice.subtotal
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Credit note of {money(amount) if amount is not None else 'unknown amount'}: "
         "match it to the original invoice",
         amount=amount,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import same_currency
 
 PATTERN = "CURRENCY_MISMATCH"
@@ -18,8 +18,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     po = ctx.match.po
     if po is None or same_currency(ctx.invoice, po):
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Invoice is in {ctx.invoice.currency}, but PO {po.po_number} is in {po.currency}",
         amount=ctx.invoice.total,
         invoice_currency=ctx.invoice.currency,

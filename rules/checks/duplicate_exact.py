@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.matching.text import compact
 from rules.scope import vendor
 
@@ -23,8 +23,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for prior in ctx.prior_invoices:
         if prior.vendor_id != supplier.vendor_id or compact(prior.invoice_number or "") != number:
             continue
-        yield finding(
-            PATTERN,
+        yield ctx.finding(
             f"Invoice {ctx.invoice.invoice_number} from {supplier.name} was already processed "
             f"({prior.file_name}, {prior.invoice_date or 'no date'}, "
             f"decision: {prior.decision or 'pending'})",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.matching.text import compact
 from rules.scope import money, vendor
 
@@ -38,8 +38,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         similarity = fuzz.ratio(number, other)
         if days > rules.window_days or similarity < rules.number_similarity:
             continue
-        yield finding(
-            PATTERN,
+        yield ctx.finding(
             f"Possible duplicate of invoice {prior.invoice_number} ({prior.file_name}): same "
             f"vendor and total {money(invoice.total)}, dates {days} days apart, invoice "
             f"numbers {similarity:.0f} % similar",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "EXTRACTION_UNVERIFIED"
 
@@ -18,8 +18,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     fields = sorted(unverified)
     details = "; ".join(f"{field}: {unverified[field]}" for field in fields)
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"{len(fields)} extracted value(s) could not be confirmed in the document — {details}",
         amount=ctx.invoice.total,
         **{f"field.{field}": unverified[field] for field in fields},

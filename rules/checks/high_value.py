@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import money
 
 PATTERN = "HIGH_VALUE"
@@ -20,8 +20,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     role = ctx.policy.approver_for(total)
     currency = f" {ctx.invoice.currency}" if ctx.invoice.currency else ""
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Total {money(total)}{currency} is above the approval threshold of "
         f"{money(threshold)}: needs approval by {role}",
         amount=total,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "INVOICE_DATE_INVALID"
 
@@ -19,16 +19,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     latest = ctx.as_of + timedelta(days=ctx.policy.dates.future_grace_days)
     if dated > latest:
-        yield finding(
-            PATTERN,
+        yield ctx.finding(
             f"Invoice date {dated.isoformat()} is in the future (today is {ctx.as_of.isoformat()})",
             invoice_date=dated,
             as_of=ctx.as_of,
         )
     po = ctx.match.po
     if po is not None and dated < po.po_date:
-        yield finding(
-            PATTERN,
+        yield ctx.finding(
             f"Invoice date {dated.isoformat()} is before PO {po.po_number} was placed on "
             f"{po.po_date.isoformat()}",
             invoice_date=dated,

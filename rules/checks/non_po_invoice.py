@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import vendor
 
 PATTERN = "NON_PO_INVOICE"
@@ -19,8 +19,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     if ctx.invoice.po_number and ctx.invoice.po_number.strip():
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"No PO number: invoice from {supplier.name} ({supplier.vendor_id}) needs GL coding "
         "and a budget owner's approval",
         amount=ctx.invoice.total,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import is_credit_note, vendor
 
 PATTERN = "PAYMENT_TERMS_MISMATCH"
@@ -21,8 +21,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     agreed = supplier.payment_terms_days
     if invoice.payment_terms_days is not None and invoice.payment_terms_days != agreed:
-        yield finding(
-            PATTERN,
+        yield ctx.finding(
             f"Invoice states payment terms of {invoice.payment_terms_days} days; "
             f"{supplier.name}'s agreed terms are {agreed} days",
             stated_terms_days=invoice.payment_terms_days,
@@ -31,8 +30,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if invoice.due_date is not None and invoice.invoice_date is not None:
         days = (invoice.due_date - invoice.invoice_date).days
         if days != agreed:
-            yield finding(
-                PATTERN,
+            yield ctx.finding(
                 f"Due date {invoice.due_date.isoformat()} is {days} days after the invoice "
                 f"date; {supplier.name}'s agreed terms are {agreed} days",
                 due_date=invoice.due_date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "PO_CLOSED"
 
@@ -16,8 +16,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     po = ctx.match.po
     if po is None or po.status == "open":
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"PO {po.po_number} is {po.status}: it no longer authorises payment",
         amount=ctx.invoice.total,
         po_number=po.po_number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import vendor
 
 PATTERN = "PO_NOT_FOUND"
@@ -17,8 +17,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     number = (ctx.invoice.po_number or "").strip()
     if not number or ctx.match.po is not None or vendor(ctx) is None:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"PO {number} quoted on the invoice does not exist in the ERP",
         amount=ctx.invoice.total,
         po_number=number,

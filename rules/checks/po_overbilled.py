@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.matching.po import normalise_po_number
 from rules.matching.text import compact
 from rules.scope import line_scope, money
@@ -42,8 +42,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     limit = po.net_amount + ctx.policy.tolerances.arithmetic
     if billed <= limit:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"PO {po.po_number} is worth {money(po.net_amount)} net; this invoice "
         f"({money(subtotal)}) and {len(earlier)} earlier invoice(s) ({money(billed_before)}) "
         f"bill {money(billed)}, {money(billed - po.net_amount)} too much",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import vendor
 
 PATTERN = "PO_VENDOR_MISMATCH"
@@ -19,8 +19,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     owner = ctx.master.vendors.get(po.vendor_id)
     owner_name = f"{owner.name} ({po.vendor_id})" if owner else po.vendor_id
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"PO {po.po_number} belongs to {owner_name}, not to the invoicing vendor "
         f"{supplier.name} ({supplier.vendor_id})",
         amount=ctx.invoice.total,

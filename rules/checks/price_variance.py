@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
-from rules.scope import line_label, line_scope, number, percent, price, same_currency
+from rules.base import RuleContext
+from rules.scope import billed_lines, line_scope, number, percent, price, same_currency
 
 PATTERN = "PRICE_VARIANCE"
 
@@ -22,22 +22,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if po is None or not same_currency(ctx.invoice, po):
         return
     tolerance = ctx.policy.tolerances.unit_price_percent
-    for match in ctx.match.lines:
-        po_line = match.po_line
-        if po_line is None or po_line.unit_price <= 0:
+    for billed in billed_lines(ctx):
+        line, po_line = billed.line, billed.po_line
+        if po_line.unit_price <= 0:
             continue
-        line = ctx.invoice.lines[match.line_index]
         limit = po_line.unit_price * (1 + tolerance / Decimal(100))
         if line.unit_price <= limit:
             continue
         above = (line.unit_price - po_line.unit_price) / po_line.unit_price * 100
-        yield finding(
-            PATTERN,
-            f"{line_label(match.line_index, line)}: unit price {price(line.unit_price)} is "
+        yield ctx.finding(
+            f"{billed.label}: unit price {price(line.unit_price)} is "
             f"{percent(above)} above the PO price {price(po_line.unit_price)} "
             f"(tolerance {number(tolerance)} %)",
             amount=(line.unit_price - po_line.unit_price) * line.quantity,
-            line=match.line_index + 1,
+            line=billed.index + 1,
             po_line=po_line.line_no,
             invoice_unit_price=line.unit_price,
             po_unit_price=po_line.unit_price,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
-from rules.scope import line_label, line_scope, money, number
+from rules.base import RuleContext
+from rules.scope import billed_lines, money, number
 
 PATTERN = "QTY_OVER_RECEIVED"
 
@@ -16,25 +16,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
     Only lines with some receipt: a line with nothing received is RECEIPT_PENDING's case.
     """
-    if line_scope(ctx) is None:
-        return
     tolerance = ctx.policy.tolerances.quantity_over_received
-    for match in ctx.match.lines:
-        received = match.received_quantity
-        if match.po_line is None or received is None or received <= 0:
+    for billed in billed_lines(ctx):
+        line, received = billed.line, billed.received
+        if received is None or received <= 0:
             continue
-        line = ctx.invoice.lines[match.line_index]
         if line.quantity <= received + tolerance:
             continue
         excess = line.quantity - received
-        yield finding(
-            PATTERN,
-            f"{line_label(match.line_index, line)}: billed quantity {number(line.quantity)} "
+        yield ctx.finding(
+            f"{billed.label}: billed quantity {number(line.quantity)} "
             f"is {number(excess)} more than the {number(received)} received so far "
-            f"(PO line {match.po_line.line_no})",
+            f"(PO line {billed.po_line.line_no})",
             amount=excess * line.unit_price,
-            line=match.line_index + 1,
-            po_line=match.po_line.line_no,
+            line=billed.index + 1,
+            po_line=billed.po_line.line_no,
             billed_quantity=line.quantity,
             received_quantity=received,
             excess_value=money(excess * line.unit_price),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import line_scope
 
 PATTERN = "RECEIPT_PENDING"
@@ -31,8 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if received > 0:
         return
     numbers = ", ".join(str(no) for no in sorted(billed))
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Nothing has been received yet on PO {order.po_number} "
         f"(line{'s' if len(billed) > 1 else ''} {numbers}): hold until the goods receipt is posted",
         amount=ctx.invoice.subtotal,

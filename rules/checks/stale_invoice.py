@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "STALE_INVOICE"
 
@@ -20,8 +20,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.policy.dates.stale_after_days
     if age <= limit:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Invoice dated {dated.isoformat()} is {age} days old (limit {limit} days)",
         invoice_date=dated,
         age_days=age,

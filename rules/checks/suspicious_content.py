@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.matching.text import phrase_key
 
 PATTERN = "SUSPICIOUS_CONTENT"
@@ -33,8 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not found:
         return
     quoted = ", ".join(f"'{phrase}'" for phrase in found)
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"The document contains text aimed at automated processing: {quoted}",
         amount=ctx.invoice.total,
         phrases="; ".join(found),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from models.findings import Finding
 from models.invoice import InvoiceDocument
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import cents, money, number
 
 PATTERN = "TAX_CALCULATION_ERROR"
@@ -54,8 +54,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tolerance = ctx.policy.tolerances.tax_amount
     if abs(difference) <= tolerance:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Tax {money(invoice.tax)} is not {basis} ({money(expected)} expected, difference "
         f"{money(difference)}, tolerance {money(tolerance)})",
         amount=difference,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import vendor
 
 PATTERN = "UNKNOWN_VENDOR"
@@ -17,8 +17,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if vendor(ctx) is not None:
         return
     invoice = ctx.invoice
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Vendor '{invoice.vendor_name or 'not stated'}' (tax id "
         f"{invoice.vendor_tax_id or 'not stated'}) is not in the vendor master",
         amount=invoice.total,

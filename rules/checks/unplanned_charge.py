@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
-from rules.scope import is_charge, line_label, line_scope, money
+from rules.base import RuleContext
+from rules.scope import is_charge, line_label, line_scope, lines_off_po, money
 
 PATTERN = "UNPLANNED_CHARGE"
 
@@ -18,16 +18,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if po is None:
         return
     keywords = ctx.policy.unplanned_charge_keywords
-    for match in ctx.match.lines:
-        line = ctx.invoice.lines[match.line_index]
-        if match.po_line is not None or not is_charge(line.description, keywords):
+    for index, line in lines_off_po(ctx):
+        if not is_charge(line.description, keywords):
             continue
-        yield finding(
-            PATTERN,
-            f"{line_label(match.line_index, line)}: charge of {money(line.amount)} is not "
+        yield ctx.finding(
+            f"{line_label(index, line)}: charge of {money(line.amount)} is not "
             f"on PO {po.po_number}",
             amount=line.amount,
-            line=match.line_index + 1,
+            line=index + 1,
             description=line.description,
             po_number=po.po_number,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 from rules.scope import vendor
 
 PATTERN = "VENDOR_BLOCKED"
@@ -17,8 +17,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     supplier = vendor(ctx)
     if supplier is None or supplier.status not in ("blocked", "inactive"):
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Vendor {supplier.name} ({supplier.vendor_id}) is {supplier.status} in the vendor master",
         amount=ctx.invoice.total,
         vendor_id=supplier.vendor_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.findings import Finding
-from rules.base import RuleContext, finding
+from rules.base import RuleContext
 
 PATTERN = "VENDOR_IDENTITY_MISMATCH"
 
@@ -17,8 +17,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     taxed, named = match.by_tax_id, match.by_name
     if taxed is None or named is None or taxed.vendor_id == named.vendor_id:
         return
-    yield finding(
-        PATTERN,
+    yield ctx.finding(
         f"Tax id {ctx.invoice.vendor_tax_id} belongs to {taxed.name} ({taxed.vendor_id}), "
         f"but the name '{ctx.invoice.vendor_name}' matches {named.name} ({named.vendor_id})",
         amount=ctx.invoice.total,

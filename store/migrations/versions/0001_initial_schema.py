@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.tables
+import store.tables
 
 
 revision: str = '0001'
@@ -57,9 +57,9 @@ def upgrade() -> None:
     sa.Column('invoice_date', sa.Date(), nullable=True),
     sa.Column('po_number', sa.String(length=64), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=True),
-    sa.Column('subtotal', models.tables.Money(precision=18, scale=4), nullable=True),
-    sa.Column('tax', models.tables.Money(precision=18, scale=4), nullable=True),
-    sa.Column('total', models.tables.Money(precision=18, scale=4), nullable=True),
+    sa.Column('subtotal', store.tables.Money(precision=18, scale=4), nullable=True),
+    sa.Column('tax', store.tables.Money(precision=18, scale=4), nullable=True),
+    sa.Column('total', store.tables.Money(precision=18, scale=4), nullable=True),
     sa.Column('extraction', sa.JSON(), nullable=True),
     sa.Column('primary_pattern', sa.String(length=40), nullable=True),
     sa.Column('explanation', sa.Text(), nullable=True),
@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.Column('severity', sa.String(length=10), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('evidence', sa.JSON(), nullable=False),
-    sa.Column('amount', models.tables.Money(precision=18, scale=4), nullable=True),
+    sa.Column('amount', store.tables.Money(precision=18, scale=4), nullable=True),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -108,7 +108,7 @@ def upgrade() -> None:
     sa.Column('cached', sa.Boolean(), nullable=False),
     sa.Column('prompt_tokens', sa.Integer(), nullable=False),
     sa.Column('completion_tokens', sa.Integer(), nullable=False),
-    sa.Column('cost', models.tables.Money(precision=18, scale=4), nullable=False),
+    sa.Column('cost', store.tables.Money(precision=18, scale=4), nullable=False),
     sa.Column('latency_ms', sa.Integer(), nullable=False),
     sa.Column('answer', sa.JSON(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('invoice_number', sa.String(length=128), nullable=False),
     sa.Column('invoice_date', sa.Date(), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('amount', models.tables.Money(precision=18, scale=4), nullable=False),
+    sa.Column('amount', store.tables.Money(precision=18, scale=4), nullable=False),
     sa.Column('po_number', sa.String(length=64), nullable=True),
     sa.Column('posted_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], ),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 
-class InvoiceOutcome(BaseModel):
+class ProcessingResult(BaseModel):
     """What the batch reports per input file."""
 
     invoice_id: str

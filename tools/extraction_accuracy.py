@@ -1,6 +1,6 @@
 """Per-field accuracy of the deterministic extractor on a labelled set (no model call).
 
-    python -m extractors.evaluate sample_data [--show]
+    python -m tools.extraction_accuracy sample_data [--show]
 
 Compares invoice_number, invoice_date, po_number, currency, subtotal, tax and total with
 truth.json; vendor_id is checked with a rough fuzzy match of the extracted vendor name to

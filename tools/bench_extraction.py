@@ -1,6 +1,6 @@
 """Median parse + extract time per PDF (deterministic path, no model call).
 
-python -m extractors.bench sample_data/invoices/*.pdf
+python -m tools.bench_extraction sample_data/invoices/*.pdf
 """
 
 from __future__ import annotations

@@ -1,17 +1,16 @@
-"""The exception pattern catalog, loaded from `catalog.yaml` (data, not code)."""
+"""The exception pattern catalog: every pattern an exception can be assigned to (data, not code).
+
+The catalog itself lives in `config/catalog.yaml`; `config.loader` reads it.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from decimal import Decimal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from models.findings import Severity
+from models.findings import Finding, Severity
 
-CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
-POLICY_FILE = Path(__file__).with_name("policy.yaml")
 UNKNOWN_PATTERN = "UNKNOWN_PATTERN"
 
 
@@ -22,6 +21,16 @@ class Pattern(BaseModel):
     severity: Severity
     fraud_risk: bool
     when: str
+
+    def finding(self, message: str, amount: Decimal | None = None, **evidence: object) -> Finding:
+        """A finding of this pattern, with its severity; evidence values become strings."""
+        return Finding(
+            code=self.id,
+            severity=self.severity,
+            message=message,
+            amount=amount,
+            evidence={key: str(value) for key, value in evidence.items() if value is not None},
+        )
 
 
 class Catalog(BaseModel):
@@ -48,9 +57,3 @@ class Catalog(BaseModel):
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(pattern.id for pattern in self.patterns)
-
-
-@cache
-def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
-    with path.open(encoding="utf-8") as handle:
-        return Catalog.model_validate(yaml.safe_load(handle))

@@ -1,0 +1,1 @@
+"""The versioned data APX decides by: the exception catalog and the decision policy (YAML)."""

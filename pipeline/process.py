@@ -1,0 +1,47 @@
+"""One invoice file through every stage: the order and the branches, in one plain function.
+
+The stage runner is the only seam to the orchestrator: the Prefect flow passes one that runs
+each stage as a task (visible, timed and retryable in the UI), tests and scripts pass
+`run_directly`. So every branch — the same bytes again, an unreadable file, nothing to
+extract, nothing approved — is testable without Prefect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, Protocol, TypeVar
+
+from models.processing import ProcessingResult
+from pipeline import stages
+from pipeline.runtime import Runtime
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class StageRunner(Protocol):
+    """Runs one stage function with its arguments and returns its result."""
+
+    def __call__(self, stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+
+def run_directly(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    return stage(*args, **kwargs)
+
+
+def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> ProcessingResult:
+    """Intake → parse → extract → match & rules → classify → decide → post, for one file."""
+    item = run(stages.intake, rt, path)
+    if item.finished:  # the same bytes again: one invoice, not two
+        return stages.result(rt, item)
+    parsed = run(stages.parse, rt, item)
+    document = parsed.document
+    extraction = run(stages.extract, rt, item, document) if document is not None else None
+    checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
+    invoice = extraction.invoice if extraction is not None else None
+    run(stages.classify, rt, item, checked.findings, invoice, document is None)
+    total = invoice.total if invoice is not None else None
+    decision = run(stages.decide, rt, item, checked.findings, total)
+    run(stages.post, rt, item, decision)
+    return stages.result(rt, item)

@@ -1,0 +1,1 @@
+"""Development tools: benchmarks and accuracy scripts. Not part of the installed product."""
