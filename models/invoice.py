@@ -58,3 +58,7 @@ class Extraction(BaseModel):
         default_factory=dict, description="field -> why it could not be grounded or confirmed"
     )
     model_calls: int = 0
+    discrepancies: dict[str, str] = Field(
+        default_factory=dict,
+        description="field -> how the printed page contradicts the embedded e-invoice XML",
+    )

@@ -16,8 +16,11 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from classifier.classify import classify_run
+from extractors.einvoice import EInvoice, einvoice_extraction
 from extractors.extract import extract_invoice
-from extractors.pdf import UnreadableDocument, parse_pdf
+from extractors.pdf import UnreadableDocument
+from extractors.source import read_source
+from models.completeness import Completeness
 from models.documents import ParsedDocument
 from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
@@ -26,6 +29,7 @@ from models.processing import ProcessingResult
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext
+from rules.completeness import assess
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
@@ -44,11 +48,19 @@ class IntakeResult(BaseModel):
 class ParseResult(BaseModel):
     document: ParsedDocument | None = None
     unreadable_reason: str | None = None
+    einvoice: EInvoice | None = None
+    """The e-invoice XML the file is or carries: extraction reads it instead of the page."""
+    einvoice_error: str | None = None
+    page_error: str | None = None
+    printed: bool = True
+    """False for a bare XML file: there is no page to cross-check."""
 
 
 class CheckResult(BaseModel):
     findings: list[Finding]
     match: MatchResult = Field(default_factory=MatchResult)
+    completeness: Completeness = Field(default_factory=Completeness)
+    """Which facts the decision depends on were read and confirmed (empty: none)."""
 
 
 def _sha256(data: bytes) -> str:
@@ -77,30 +89,57 @@ def intake(rt: Runtime, path: Path) -> IntakeResult:
 
 def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
     try:
-        document = parse_pdf(Path(item.stored_path), item.sha256)
+        source = read_source(Path(item.stored_path), item.sha256)
     except UnreadableDocument as error:
         rt.store.set_status(item.invoice_id, "unreadable", error.reason)
         rt.store.audit(item.invoice_id, "parse", "pdfplumber",
                        {"readable": False, "reason": error.reason})
         return ParseResult(unreadable_reason=error.reason)
+    document, einvoice = source.document, source.einvoice
     rt.store.set_status(item.invoice_id, "parsed")
     rt.store.audit(item.invoice_id, "parse", "pdfplumber", {
-        "readable": True, "pages": len(document.pages), "words": len(document.words),
-        "text_sha256": _sha256(document.text.encode("utf-8")),
+        "readable": True, "pages": len(document.pages) if source.printed else 0,
+        "words": len(document.words), "text_sha256": _sha256(document.text.encode("utf-8")),
+        "einvoice": None if einvoice is None else {
+            "syntax": einvoice.syntax, "profile": einvoice.profile,
+            "attachment": einvoice.attachment_name,
+        },
+        "einvoice_error": source.einvoice_error,
     })
-    return ParseResult(document=document)
+    return ParseResult(document=document, einvoice=einvoice, einvoice_error=source.einvoice_error,
+                       page_error=source.page_error, printed=source.printed)
 
 
-def extract(rt: Runtime, item: IntakeResult, document: ParsedDocument) -> Extraction:
-    recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
-    extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
+    """The invoice from its e-invoice XML when it has one (no model), else from the page."""
+    document = parsed.document
+    if document is None:
+        raise ValueError(f"invoice {item.invoice_id} has no parsed document to extract from")
+    recorder = None
+    if parsed.einvoice is not None:
+        extraction = einvoice_extraction(parsed.einvoice,
+                                         document.text if parsed.printed else None)
+        if parsed.page_error:  # the XML is fine, but nobody could compare it with the page
+            unverified = {"page": f"the printed page could not be read ({parsed.page_error}), "
+                                  f"so it was not compared with the e-invoice XML"}
+            extraction = extraction.model_copy(update={"unverified": unverified})
+    else:
+        recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
+        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+        if parsed.einvoice_error:  # it claims to be an e-invoice: a person learns why not
+            unverified = {**extraction.unverified,
+                          "einvoice": f"the attached e-invoice was not used: "
+                                      f"{parsed.einvoice_error}"}
+            extraction = extraction.model_copy(update={"unverified": unverified})
     rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
     _record_calls(rt, item.invoice_id, recorder)
-    rt.store.audit(item.invoice_id, "extract", _actor(recorder, "extractors"), {
+    default_actor = "einvoice-xml" if parsed.einvoice is not None else "extractors"
+    rt.store.audit(item.invoice_id, "extract", _actor(recorder, default_actor), {
         "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
         "lines": len(extraction.invoice.lines),
         "sources": {k: v.value for k, v in extraction.sources.items()},
         "unverified": extraction.unverified,
+        "discrepancies": extraction.discrepancies,
         "model_calls": extraction.model_calls,
     })
     return extraction
@@ -137,15 +176,17 @@ def check(
         as_of=rt.spec.as_of,
     )
     findings = run_rules(context)
+    completeness = assess(context)
     rt.store.save_findings(item.invoice_id, findings)
     rt.store.audit(item.invoice_id, "rules", "apx", {
         "vendor_id": vendor.vendor_id if vendor else None,
         "vendor_match": match.vendor.method,
         "po_number": po_number,
         "findings": [f.code for f in findings],
+        "unconfirmed": {fact.name: fact.detail for fact in completeness.gaps},
         "policy_version": rt.policy.version,
     })
-    return CheckResult(findings=findings, match=match)
+    return CheckResult(findings=findings, match=match, completeness=completeness)
 
 
 def classify(
@@ -167,9 +208,10 @@ def classify(
 
 
 def decide(
-    rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None
+    rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None,
+    completeness: Completeness,
 ) -> Decision:
-    decision = decide_by_policy(findings, total, rt.policy, rt.catalog)
+    decision = decide_by_policy(findings, total, rt.policy, rt.catalog, completeness)
     rt.store.save_decision(item.invoice_id, decision)
     rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
     return decision

@@ -12,6 +12,7 @@ from decimal import Decimal
 from types import ModuleType
 
 from config.loader import load_catalog, load_policy
+from models.completeness import Completeness, Fact, FactStatus
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument, InvoiceLine
 from models.master import GoodsReceipt, MasterData, PoLine, PurchaseOrder, Vendor
@@ -23,6 +24,12 @@ from rules.matching import match_invoice
 AS_OF = date(2026, 11, 20)
 POLICY = load_policy()
 CATALOG = load_catalog()
+COMPLETE = Completeness(facts=tuple(
+    Fact(name=name, label=name.replace("_", " "), status=FactStatus.CONFIRMED,
+         reported_by="EXTRACTION_UNVERIFIED")
+    for name in ("vendor", "invoice_number", "invoice_date", "currency", "total", "lines")
+))
+"""A completeness record with every fact read and confirmed (for tests of decide)."""
 D = Decimal
 
 

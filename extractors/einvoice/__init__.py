@@ -15,7 +15,7 @@ hostile, malformed or not CII/UBL raises InvalidEInvoice, whose `reason` is for 
 
 from extractors.einvoice.crosscheck import Discrepancy, cross_check
 from extractors.einvoice.errors import InvalidEInvoice
-from extractors.einvoice.extraction import to_extraction
+from extractors.einvoice.extraction import einvoice_extraction, to_extraction
 from extractors.einvoice.model import EInvoice, TaxGroup
 from extractors.einvoice.reader import einvoice_from_pdf, read_einvoice_xml
 
@@ -25,6 +25,7 @@ __all__ = [
     "InvalidEInvoice",
     "TaxGroup",
     "cross_check",
+    "einvoice_extraction",
     "einvoice_from_pdf",
     "read_einvoice_xml",
     "to_extraction",

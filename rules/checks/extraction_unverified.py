@@ -6,20 +6,37 @@ from collections.abc import Iterator
 
 from models.findings import Finding
 from rules.base import RuleContext
+from rules.completeness import EXTRACTION, assess
 
 PATTERN = "EXTRACTION_UNVERIFIED"
 
 
+def _is_line_key(field: str) -> bool:
+    return field == "lines" or field.startswith("lines[")
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """A value not found in the document (or one whose totals do not add up) may be a model
-    guess; nothing is paid on a guess, so a person confirms those fields."""
-    unverified = ctx.extraction.unverified
-    if not unverified:
+    """A fact the decision depends on that was not read, not grounded or only guessed by the
+    model is not a fact: nothing is paid on a guess, so a person confirms those fields.
+
+    Reports the header gaps of the completeness record (vendor identity, invoice number,
+    date, currency, total) and every other value extraction could not ground. Line items of
+    a PO invoice are LINES_NOT_READ's to report.
+    """
+    completeness = assess(ctx)
+    problems = {fact.name: fact.detail for fact in completeness.gaps
+                if fact.reported_by == EXTRACTION}
+    po_lines_assessed = any(fact.name == "lines" for fact in completeness.facts)
+    for field, reason in ctx.extraction.unverified.items():
+        if po_lines_assessed and _is_line_key(field):
+            continue
+        problems.setdefault(field, reason)
+    if not problems:
         return
-    fields = sorted(unverified)
-    details = "; ".join(f"{field}: {unverified[field]}" for field in fields)
+    fields = sorted(problems)
+    details = "; ".join(f"{field}: {problems[field]}" for field in fields)
     yield ctx.finding(
         f"{len(fields)} extracted value(s) could not be confirmed in the document — {details}",
         amount=ctx.invoice.total,
-        **{f"field.{field}": unverified[field] for field in fields},
+        **{f"field.{field}": problems[field] for field in fields},
     )

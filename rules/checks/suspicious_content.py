@@ -24,10 +24,25 @@ def phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for key in map(phrase_key, data["phrases"]) if key))
 
 
+def _contradicted_by_page(ctx: RuleContext) -> Iterator[Finding]:
+    """An e-invoice whose printed page shows another number, date or total than its XML:
+    the data APX reads and the page a person reads disagree, a sign of an altered document."""
+    found = ctx.extraction.discrepancies
+    if found:
+        fields = sorted(found)
+        yield ctx.finding(
+            "The printed page does not show what the embedded e-invoice XML says — "
+            + "; ".join(found[field] for field in fields),
+            amount=ctx.invoice.total,
+            **{f"page_vs_xml.{field}": found[field] for field in fields},
+        )
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """No honest vendor writes "ignore previous instructions" or "auto-approve" on an
     invoice: such text targets the model or the workflow, so the invoice needs two people.
     Matched case-insensitively as whole words on the document text."""
+    yield from _contradicted_by_page(ctx)
     text = f" {phrase_key(ctx.document_text)} "
     found = [phrase for phrase in phrases() if f" {phrase} " in text]
     if not found:
