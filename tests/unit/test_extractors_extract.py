@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,40 +12,13 @@ from extractors.extract import extract_invoice
 from extractors.grounding import Evidence, ground
 from extractors.pdf import parse_pdf
 from models.documents import ParsedDocument
-from models.gateway import ModelAnswer, ModelUnavailable
 from models.invoice import Extraction, FieldSource, InvoiceDocument, InvoiceLine
 from tests.extractor_pdfs import Text, english_invoice, german_invoice, long_invoice, make_pdf
+from tests.fakes import FakeGateway
 
 
 def _doc(tmp_path: Path, pages: list[list[Text]], name: str = "inv.pdf") -> ParsedDocument:
     return parse_pdf(make_pdf(tmp_path / name, pages), "sha-" + name)
-
-
-class FakeGateway:
-    """Answers with a fixed mapping (or fails), recording each request."""
-
-    def __init__(self, answer: dict[str, str] | None = None, fail: bool = False) -> None:
-        self.answer = answer or {}
-        self.fail = fail
-        self.calls: list[dict[str, Any]] = []
-
-    def complete_json(
-        self,
-        step: str,
-        prompt: str,
-        schema: dict[str, Any],
-        *,
-        prompt_version: str,
-        cache_key: str,
-        max_tokens: int = 256,
-    ) -> ModelAnswer:
-        self.calls.append({"step": step, "prompt": prompt, "schema": schema, "key": cache_key})
-        if self.fail:
-            raise ModelUnavailable("no model configured")
-        data = {f: self.answer.get(f, "") for f in schema["properties"]}
-        return ModelAnswer(
-            data=data, step="extraction", model="fake", prompt_version=prompt_version
-        )
 
 
 def test_english_invoice_is_fully_deterministic(tmp_path: Path) -> None:
@@ -233,7 +205,7 @@ def test_auto_mode_asks_one_closed_question_for_unresolved_fields(tmp_path: Path
     assert result.model_calls == 1 and len(gateway.calls) == 1
     call = gateway.calls[0]
     schema = call["schema"]
-    assert call["step"] == "extraction" and call["key"].startswith(doc.sha256)
+    assert call["step"] == "extraction" and call["cache_key"].startswith(doc.sha256)
     assert set(schema["properties"]) == {"vendor_name", "invoice_number", "invoice_date"}
     assert "KX-4411" in schema["properties"]["invoice_number"]["enum"]
     assert "" in schema["properties"]["invoice_date"]["enum"]

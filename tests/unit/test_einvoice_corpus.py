@@ -11,7 +11,7 @@ import pytest
 from extractors.einvoice import cross_check, einvoice_from_pdf
 from extractors.pdf import parse_pdf
 
-FIXTURES = Path(__file__).parent / "fixtures" / "einvoice"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "einvoice"
 
 # (file, attachment, number, date, po, subtotal, tax, total, seller)
 CASES = [

@@ -1,4 +1,4 @@
-"""The model answer caches: in memory and in a SQLite file."""
+"""The model answer cache contract, in memory (the SQLite file: tests/integration)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.cache import CacheKey, InMemoryModelCache, SqliteModelCache
+from gateway.cache import CacheKey, InMemoryModelCache
 from models.gateway import ModelAnswer
 
 ANSWER = ModelAnswer(
@@ -22,11 +22,9 @@ ANSWER = ModelAnswer(
 KEY = CacheKey("sha256:abc", "classification", "local/gemma3-270m", "v1")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def cache(request, tmp_path):
-    if request.param == "memory":
-        return InMemoryModelCache()
-    return SqliteModelCache(tmp_path / "sub" / "model-cache.sqlite")
+@pytest.fixture(params=["memory"])
+def cache():
+    return InMemoryModelCache()
 
 
 def test_round_trip(cache):
@@ -51,9 +49,3 @@ def test_put_replaces(cache):
     newer = ANSWER.model_copy(update={"data": {"pattern": "HIGH_VALUE"}})
     cache.put(KEY, newer)
     assert cache.get(KEY) == newer
-
-
-def test_sqlite_cache_persists_across_instances(tmp_path):
-    path = tmp_path / "model-cache.sqlite"
-    SqliteModelCache(path).put(KEY, ANSWER)
-    assert SqliteModelCache(path).get(KEY) == ANSWER

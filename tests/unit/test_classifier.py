@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from classifier import PROMPT_VERSION, candidates_for, classify, classify_run
 from config.loader import load_catalog
 from models.catalog import UNKNOWN_PATTERN
 from models.findings import Finding, Severity
-from models.gateway import ModelAnswer, ModelUnavailable, Step
+from models.gateway import ModelUnavailable
+from tests.fakes import FakeGateway
 
 CATALOG = load_catalog()
 
@@ -28,40 +28,6 @@ HIGH = Finding(
     code="HIGH_VALUE", severity=Severity.INFO, message="Total 52,000.00 EUR needs a controller"
 )
 SUMMARY = "Acme GmbH invoice INV-7 of 2025-03-01, PO 4500001, total 52,000.00 EUR"
-
-
-class FakeGateway:
-    """Implements the ModelGateway protocol with a scripted answer (or error)."""
-
-    def __init__(self, answer: dict[str, Any] | Exception):
-        self.answer = answer
-        self.calls: list[dict[str, Any]] = []
-
-    def complete_json(
-        self,
-        step: Step,
-        prompt: str,
-        schema: dict[str, Any],
-        *,
-        prompt_version: str,
-        cache_key: str,
-        max_tokens: int = 256,
-    ) -> ModelAnswer:
-        self.calls.append(
-            {
-                "step": step,
-                "prompt": prompt,
-                "schema": schema,
-                "prompt_version": prompt_version,
-                "cache_key": cache_key,
-                "max_tokens": max_tokens,
-            }
-        )
-        if isinstance(self.answer, Exception):
-            raise self.answer
-        return ModelAnswer(
-            data=self.answer, step=step, model="fake/model", prompt_version=prompt_version
-        )
 
 
 def test_no_findings_makes_no_call():

@@ -12,7 +12,7 @@ import pytest
 from extractors.extract import extract_invoice
 from extractors.pdf import UnreadableDocument, parse_pdf
 
-ROOT = Path(__file__).resolve().parent.parent / "sample_data"
+ROOT = Path(__file__).resolve().parents[2] / "sample_data"
 FIELDS = ("invoice_number", "invoice_date", "po_number", "currency", "subtotal", "tax", "total")
 
 pytestmark = pytest.mark.skipif(

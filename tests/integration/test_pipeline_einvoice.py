@@ -20,7 +20,7 @@ from pipeline.process import process_file
 from pipeline.runtime import RunSpec, Runtime, forget_runtimes, runtime_for
 from tests.extractor_pdfs import make_pdf
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "einvoice"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "einvoice"
 
 
 class NoExtractionModel:

@@ -13,7 +13,7 @@ from config.loader import POLICY_FILE
 from pipeline.process import process_file, run_directly
 from pipeline.runtime import RunSpec, Runtime, forget_runtimes, runtime_for
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 class RecordingRunner:

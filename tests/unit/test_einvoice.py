@@ -27,8 +27,9 @@ from extractors.einvoice import (
 )
 from models.invoice import FieldSource
 
-FIXTURES = Path(__file__).parent / "fixtures" / "einvoice"
-SAMPLE_PDF = Path(__file__).parent.parent / "sample_data" / "invoices" / "001-acme-inv-10231.pdf"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "einvoice"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE_PDF = SAMPLES / "invoices" / "001-acme-inv-10231.pdf"
 
 
 def fixture(name: str) -> bytes:
