@@ -1,4 +1,20 @@
-"""BANK_DETAILS_CHANGED: the invoice asks for payment to another account than the master's."""
+"""BANK_DETAILS_CHANGED: remit-to account differs from the vendor master.
+
+Fires when: the invoice states an IBAN, the resolved vendor has an IBAN in the vendor master, and
+the two differ when compared without spaces and case.
+Why it matters: a changed remit-to account is the most common invoice fraud (a hijacked mailbox, a
+forged invoice). Bank details change only through vendor master maintenance with a call-back to a
+known contact, never because an invoice says so. The message masks both IBANs (first and last four
+characters); the evidence keeps them in full.
+Example: Lumen IT Consulting's master IBAN is NL91ABNA0417164300; invoice LIT-2026-131 asks for
+payment to NL20 INGB 0001 2345 67: "The invoice asks for payment to IBAN NL20…4567, but the vendor
+master has NL91…4300 for Lumen IT Consulting B.V.: verify by phone before paying".
+Policy keys: none
+Does not fire when: the vendor is unknown (UNKNOWN_VENDOR); the invoice states no IBAN; the master
+has no IBAN for the vendor; the IBANs differ only in spaces or case. Only IBANs are read and
+compared: other account formats (UK sort code and account number, US routing number) are not
+checked.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,19 @@
-"""DUPLICATE_EXACT: the vendor's invoice number was already processed."""
+"""DUPLICATE_EXACT: same vendor and invoice number already processed.
+
+Fires when: an invoice processed earlier for the same resolved vendor has the same invoice number,
+compared without case, spaces or punctuation ("INV-10231" = "inv 10231"), whatever that earlier
+invoice's amounts, file or decision. One finding, naming the first such invoice.
+Why it matters: a vendor never bills the same invoice number twice: a second copy (re-sent,
+re-scanned, stamped COPY, another format of the same invoice) must not be paid again. The policy
+rejects it (`routing.reject_on`).
+Example: INV-10231 from Acme for 1,250.00 was approved last week; the same invoice arrives again
+with a COPY stamp: "Invoice INV-10231 from Acme Office Supplies Ltd was already processed
+(001-acme-inv-10231.pdf, 2026-11-03, decision: approve)".
+Policy keys: none
+Does not fire when: the vendor is unknown or no invoice number was read; the earlier invoice with
+that number is another vendor's (number ranges overlap between vendors); it is the first of the
+copies to arrive; the numbers are only similar ("INV-10231A": DUPLICATE_SUSPECTED).
+"""
 
 from __future__ import annotations
 

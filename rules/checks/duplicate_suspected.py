@@ -1,4 +1,21 @@
-"""DUPLICATE_SUSPECTED: same vendor, same amount, near date, a similar invoice number."""
+"""DUPLICATE_SUSPECTED: same vendor, amount and near date, similar number.
+
+Fires when: an invoice processed earlier for the same resolved vendor has another invoice number
+(normalised as for DUPLICATE_EXACT) whose rapidfuzz ratio to this one is at least
+`duplicates.number_similarity`, exactly the same total, and an invoice date at most
+`duplicates.window_days` days before or after this one. One finding per such invoice.
+Why it matters: re-billing under a slightly changed number slips past the exact duplicate check; it
+is a classic double payment and fraud pattern, and only a person comparing the two documents can
+tell a re-issue from a genuine second invoice.
+Example: Brightline billed BCS-7781 for 2,400.00 on 2026-11-02; BCS-7781A for 2,400.00 dated
+2026-11-05 arrives: "Possible duplicate of invoice BCS-7781 (010-brightline-bcs-7781.pdf): same
+vendor and total 2,400.00, dates 3 days apart, invoice numbers 93 % similar".
+Policy keys: duplicates.window_days, duplicates.number_similarity
+Does not fire when: the vendor is unknown; either invoice lacks a number, a total or a date; the
+totals differ even by a cent; the numbers are equal once normalised (DUPLICATE_EXACT); the numbers
+are less similar than the threshold (INV-1001 and INV-2417); the dates are further apart than the
+window.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,20 @@
-"""PO_OVERBILLED: this invoice and the earlier ones on the PO bill more than it is worth."""
+"""PO_OVERBILLED: all invoices against the PO together exceed it.
+
+Fires when: the invoice bills its own vendor's existing PO and has a subtotal, and that subtotal
+plus the subtotals of the invoices processed earlier on the same PO exceeds the PO's net amount (Σ
+quantity × unit price of its lines) by more than `tolerances.arithmetic`. An earlier invoice counts
+unless it was rejected or carries this invoice's number. Net amounts, before tax.
+Why it matters: each invoice can pass its own line checks while together they bill more than was
+ordered; the PO is the spending approval, and the excess is money nobody approved.
+Example: PO-2026-0132 orders 20 motors at 189.00 (3,780.00 net); KIP-558214 billed 12 (2,268.00),
+KIP-558290 bills 11 more (2,079.00): "PO PO-2026-0132 is worth 3,780.00 net; this invoice
+(2,079.00) and 1 earlier invoice(s) (2,268.00) bill 4,347.00, 567.00 too much".
+Policy keys: tolerances.arithmetic
+Does not fire when: there is no PO, it does not exist or is another vendor's; the invoice is a
+credit note or has no subtotal; earlier invoices were rejected, lack a subtotal, or carry this
+invoice's number (copies: DUPLICATE_EXACT); the total billed stays within the PO's net amount plus
+the tolerance. A single invoice above the PO fires on its own.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,18 @@
-"""PRICE_VARIANCE: the vendor bills more per unit than the PO agreed."""
+"""PRICE_VARIANCE: unit price above PO price beyond tolerance.
+
+Fires when: on an invoice that bills its own vendor's PO in the PO's currency (or states no
+currency), a line matched to a PO line has a unit price above the PO line's unit price × (1 +
+`tolerances.unit_price_percent` / 100): one finding per line, for the excess × the billed quantity.
+Why it matters: a unit price above the agreed one is money nobody agreed to pay; the small
+tolerance absorbs rounding of unit prices, not price increases.
+Example: the PO has HP 26A toner at 64.00 (limit 65.28 at 2 %); the invoice bills 10 at 67.20:
+"Line 2 'Toner cartridge HP 26A black': unit price 67.20 is 5.0 % above the PO price 64.00
+(tolerance 2 %)", amount 32.00.
+Policy keys: tolerances.unit_price_percent
+Does not fire when: the price is at or below the limit (cheaper never fires); the PO line's price
+is zero; the line matches no PO line (UNMATCHED_LINE); the currencies differ (CURRENCY_MISMATCH);
+there is no PO, it does not exist or is another vendor's; the invoice is a credit note.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,20 @@
-"""RECEIPT_PENDING: the invoice arrived before the goods."""
+"""RECEIPT_PENDING: nothing received yet on the billed PO lines: hold and re-match on receipt.
+
+Fires when: on an invoice that bills its own vendor's PO, nothing at all has been received on the
+PO lines it bills (the PO lines its lines matched; every line of the PO when no invoice line could
+be read). One finding.
+Why it matters: the invoice is not wrong, just early: it waits for the goods receipt and is matched
+again when the receipt is posted, rather than being paid for goods not delivered. When it is the
+only finding, the policy holds the invoice (`routing.hold_when_only`) instead of sending it to
+review.
+Example: a Harbor invoice bills lines 1 and 2 of PO-2026-0143, and no goods receipt is posted yet:
+"Nothing has been received yet on PO PO-2026-0143 (lines 1, 2): hold until the goods receipt is
+posted".
+Policy keys: none
+Does not fire when: anything was received on any billed PO line (partial receipts are
+QTY_OVER_RECEIVED's); the invoice has lines but none matches a PO line (UNMATCHED_LINE); there is
+no PO, it does not exist or is another vendor's; the invoice is a credit note.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,20 @@
-"""TAX_CALCULATION_ERROR: the stated tax is not the stated rate applied to the subtotal."""
+"""TAX_CALCULATION_ERROR: tax amount differs from rate x base.
+
+Fires when: the invoice states a tax amount and a subtotal, and the tax differs by more than
+`tolerances.tax_amount` from the expected tax: the stated rate (the header rate, else the one rate
+all lines share) × the subtotal, or, when lines carry different rates, Σ each line's amount × its
+rate; rounded half up to cents as invoices print them. Vendor-independent: it checks the document
+against itself.
+Why it matters: input tax can be reclaimed only as correctly invoiced; a wrong tax amount needs a
+corrected invoice, or the tax authority disallows the reclaim.
+Example: subtotal 2,350.00 at 19 % makes 446.50, but the invoice states VAT 456.50: "Tax 456.50 is
+not 19 % of the subtotal 2,350.00 (446.50 expected, difference 10.00, tolerance 0.01)".
+Policy keys: tolerances.tax_amount
+Does not fire when: no tax or no subtotal was read; no rate is stated in the header, and the lines
+neither share one rate nor all state theirs; the difference is within the tolerance. Whether the
+rate is the right one for the goods is TAX_RATE_UNEXPECTED's question; whether subtotal + tax =
+total is ARITHMETIC_ERROR's.
+"""
 
 from __future__ import annotations
 
