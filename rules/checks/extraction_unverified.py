@@ -1,20 +1,24 @@
 """EXTRACTION_UNVERIFIED: extracted values could not be grounded in the document.
 
-Fires when: the extract stage recorded at least one field in `Extraction.unverified`: a value not
-printed in the document (strings ignoring case and spaces, amounts in either decimal convention,
-dates in any supported format), a line whose numbers or description are not printed, several
-candidates none of which could be confirmed, a model call that failed for a missing field, or no
-total at all. One finding lists every such field with its reason. Vendor-independent.
+Fires when: a fact the decision depends on was not read or not confirmed — the vendor's identity
+(matched by name only: its tax id was not read or differs, and no bank account confirms it), the
+invoice number, the invoice date, the currency or the total missing from the document, not
+printed in it, or only picked by the model with nothing independent to confirm it (a model's
+total counts when subtotal + tax agree) — or extraction recorded any other field in
+`Extraction.unverified` (a value not printed in the document, an e-invoice attachment that could
+not be used, a page that could not be compared with its e-invoice XML). One finding lists every
+such field with its reason. Vendor-independent.
 Why it matters: a value that is not in the document may be a model guess or a misreading; nothing
 is paid on a guess. Ungrounded values are removed from the invoice, so the other rules never judge
 them, and a person reads those fields from the document.
-Example: the model picked 4,536.00 as the total, but the document prints 4.563,00: the total is
-dropped and the finding says "1 extracted value(s) could not be confirmed in the document — total:
-4536.00 is not printed in the document".
-Policy keys: none
-Does not fire when: every extracted value was found printed. A field that is simply absent from the
-invoice (no PO number, no due date) is not unverified, except the total. Files that cannot be read
-at all are UNREADABLE_DOCUMENT, reported by the pipeline instead.
+Example: the invoice number sits next to a label APX does not know ("Bill No: B-7781"), so no
+number is read: "1 extracted value(s) could not be confirmed in the document — invoice_number:
+not found on the document".
+Policy keys: tolerances.arithmetic
+Does not fire when: every fact was read by code (or from e-invoice XML) and found printed, and the
+vendor was identified by its tax id. Line items of a PO invoice are LINES_NOT_READ's; a vendor not
+in the master at all is UNKNOWN_VENDOR's; files that cannot be read at all are
+UNREADABLE_DOCUMENT, reported by the pipeline.
 """
 
 from __future__ import annotations
