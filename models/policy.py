@@ -26,8 +26,23 @@ class Dates(BaseModel):
 class Duplicates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    window_days: int = Field(description="suspected duplicates lie this close in date")
-    number_similarity: float = Field(description="rapidfuzz ratio (0-100) of invoice numbers")
+    window_days: int = Field(
+        description="same amount, another but similar number: suspected this close in date"
+    )
+    number_similarity: float = Field(
+        description="rapidfuzz ratio (0-100) of the numbers' normal forms to call them similar"
+    )
+    exact_window_days: int = Field(
+        description="same number and amount dated at most this far apart: an exact duplicate "
+        "(rejected); farther apart, a re-used number is only suspected (reviewed)"
+    )
+    recurring_min_days: int = Field(
+        description="a later number of the same series, same amount, dated this many days "
+        "or more after the earlier invoice ..."
+    )
+    recurring_max_days: int = Field(
+        description="... and at most this many: a recurring (monthly) invoice, not a duplicate"
+    )
 
 
 class ApproverRole(BaseModel):

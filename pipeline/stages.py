@@ -24,7 +24,7 @@ from models.completeness import Completeness
 from models.documents import ParsedDocument
 from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
-from models.matching import MatchResult
+from models.matching import LineBilling, MatchResult
 from models.processing import ProcessingResult
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
@@ -33,6 +33,7 @@ from rules.completeness import assess
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
+from rules.scope import billed_lines
 
 
 class IntakeResult(BaseModel):
@@ -154,6 +155,7 @@ def check(
         findings = [rt.catalog.get("UNREADABLE_DOCUMENT").finding(
             f"The file could not be read: {unreadable_reason}", file=item.file_name)]
         rt.store.save_findings(item.invoice_id, findings)
+        rt.store.save_billed_lines(item.invoice_id, None, ())
         rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
         return CheckResult(findings=findings)
     invoice = extraction.invoice
@@ -171,6 +173,9 @@ def check(
                                     invoice.total) if vendor else ()
         ),
         prior_on_po=rt.store.prior_on_po(item.invoice_id, po_number) if po_number else (),
+        billed_before=(
+            rt.store.billed_before(item.invoice_id, match.po.po_number) if match.po else ()
+        ),
         policy=rt.policy,
         catalog=rt.catalog,
         as_of=rt.spec.as_of,
@@ -178,6 +183,9 @@ def check(
     findings = run_rules(context)
     completeness = assess(context)
     rt.store.save_findings(item.invoice_id, findings)
+    billed = [LineBilling(po_line_no=b.po_line.line_no, quantity=b.line.quantity,
+                          amount=b.line.amount) for b in billed_lines(context)]
+    rt.store.save_billed_lines(item.invoice_id, po_number, billed)
     rt.store.audit(item.invoice_id, "rules", "apx", {
         "vendor_id": vendor.vendor_id if vendor else None,
         "vendor_match": match.vendor.method,

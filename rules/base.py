@@ -18,7 +18,7 @@ from models.catalog import Catalog, Pattern
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument
 from models.master import MasterData
-from models.matching import MatchResult, PriorInvoice
+from models.matching import EarlierBilling, MatchResult, PriorInvoice
 from models.policy import Policy
 
 
@@ -33,6 +33,9 @@ class RuleContext(BaseModel):
     """Earlier invoices of the same vendor that could be duplicates (same number, or same total)."""
     prior_on_po: tuple[PriorInvoice, ...] = ()
     """Earlier invoices billed against the same PO (for cumulative over-billing)."""
+    billed_before: tuple[EarlierBilling, ...] = ()
+    """What earlier invoices, not rejected, billed per line of the matched PO (3-way match
+    across invoices); rules add it up with `rules.scope.billed_so_far`."""
     policy: Policy
     catalog: Catalog
     as_of: date

@@ -7,7 +7,7 @@ died half-way can simply run again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,16 +18,17 @@ from sqlalchemy import Engine, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.findings import Classification, Decision, Finding, Severity
+from models.findings import Classification, Decision, Finding, Outcome, Severity
 from models.gateway import ModelAnswer
 from models.invoice import Extraction
-from models.keys import compact
-from models.matching import PriorInvoice
+from models.keys import invoice_number_key, minor_units
+from models.matching import EarlierBilling, LineBilling, PriorInvoice
 from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
 from store.audit import GENESIS, event_hash
 from store.db import make_engine, migrate, session_factory
 from store.tables import (
     AuditEventRow,
+    BilledLineRow,
     DocumentRow,
     FindingRow,
     InvoiceRow,
@@ -40,11 +41,6 @@ AUDIT_LOCK_KEY = 0x41505821  # "APX!": serialises appends to the audit chain on 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def invoice_number_key(number: str | None) -> str | None:
-    """Invoice numbers compare without case, spaces and punctuation ("INV 0042" = "inv-0042")."""
-    return (compact(number) or None) if number else None
 
 
 @dataclass(frozen=True)
@@ -132,6 +128,7 @@ class Store:
             row.po_number = doc.po_number
             row.currency = doc.currency
             row.subtotal, row.tax, row.total = doc.subtotal, doc.tax, doc.total
+            row.total_minor = minor_units(doc.total) if doc.total is not None else None
             row.extraction = extraction.model_dump(mode="json")
             row.status, row.updated_at = "extracted", now()
 
@@ -140,6 +137,22 @@ class Store:
         with self.session() as session:
             row = self._invoice(session, invoice_id)
             row.vendor_id, row.po_number, row.updated_at = vendor_id, po_number, now()
+
+    def save_billed_lines(
+        self, invoice_id: str, po_number: str | None, lines: Iterable[LineBilling]
+    ) -> None:
+        """What the invoice bills per line of `po_number` (none: it bills no PO line),
+        replacing what an earlier run of the check stage saved."""
+        with self.session() as session:
+            session.execute(delete(BilledLineRow).where(BilledLineRow.invoice_id == invoice_id))
+            if po_number is None:
+                return
+            session.add_all(
+                BilledLineRow(invoice_id=invoice_id, po_number=po_number,
+                              po_line_no=line.po_line_no, quantity=line.quantity,
+                              amount=line.amount)
+                for line in lines
+            )
 
     def save_findings(self, invoice_id: str, findings: list[Finding]) -> None:
         with self.session() as session:
@@ -254,11 +267,12 @@ class Store:
     def prior_invoices(
         self, invoice_id: str, vendor_id: str, number: str | None, total: Decimal | None
     ) -> tuple[PriorInvoice, ...]:
-        """Earlier invoices of the vendor with the same number or the same total (indexed)."""
+        """Earlier invoices of the vendor, from all of history, with the same number (in its
+        normal form, models.keys.invoice_number_key) or the same total (in cents); indexed."""
         key = invoice_number_key(number)
         matches = [InvoiceRow.invoice_number_key == key] if key else []
         if total is not None:
-            matches.append(InvoiceRow.total == total)
+            matches.append(InvoiceRow.total_minor == minor_units(total))
         if not matches:
             return ()
         with self.session() as session:
@@ -275,6 +289,25 @@ class Store:
                 InvoiceRow.po_number == po_number, InvoiceRow.seq < seq,
             ).order_by(InvoiceRow.seq))
             return tuple(_prior(row) for row in rows)
+
+    def billed_before(self, invoice_id: str, po_number: str) -> tuple[EarlierBilling, ...]:
+        """What earlier invoices (lower seq) that were not rejected billed per line of the PO."""
+        with self.session() as session:
+            seq = self._invoice(session, invoice_id).seq
+            not_rejected = or_(InvoiceRow.decision.is_(None),
+                               InvoiceRow.decision != Outcome.REJECT.value)
+            rows = session.execute(
+                select(BilledLineRow, InvoiceRow.invoice_number, InvoiceRow.file_name)
+                .join(InvoiceRow, InvoiceRow.id == BilledLineRow.invoice_id)
+                .where(BilledLineRow.po_number == po_number, InvoiceRow.seq < seq, not_rejected)
+                .order_by(InvoiceRow.seq, BilledLineRow.po_line_no)
+            ).all()
+            return tuple(
+                EarlierBilling(invoice_id=line.invoice_id, invoice_number=number,
+                               file_name=file_name, po_line_no=line.po_line_no,
+                               quantity=line.quantity, amount=line.amount)
+                for line, number, file_name in rows
+            )
 
     # -- audit ----------------------------------------------------------------------------------
 

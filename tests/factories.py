@@ -16,7 +16,7 @@ from models.completeness import Completeness, Fact, FactStatus
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument, InvoiceLine
 from models.master import GoodsReceipt, MasterData, PoLine, PurchaseOrder, Vendor
-from models.matching import PriorInvoice
+from models.matching import EarlierBilling, PriorInvoice
 from models.policy import Policy
 from rules.base import RuleContext
 from rules.matching import match_invoice
@@ -222,6 +222,21 @@ def prior(**update: object) -> PriorInvoice:
     return base.model_copy(update=update)
 
 
+def billed_before(
+    po_line_no: int, quantity: str, amount: str, **update: object
+) -> EarlierBilling:
+    """What an earlier invoice (by default INV-2026-0041) billed on a line of PO-1001."""
+    base = EarlierBilling(
+        invoice_id="prior-1",
+        invoice_number="INV-2026-0041",
+        file_name="001_earlier.pdf",
+        po_line_no=po_line_no,
+        quantity=D(quantity),
+        amount=D(amount),
+    )
+    return base.model_copy(update=update)
+
+
 def context(
     doc: InvoiceDocument | None = None,
     data: MasterData | None = None,
@@ -230,6 +245,7 @@ def context(
     unverified: dict[str, str] | None = None,
     prior_invoices: tuple[PriorInvoice, ...] = (),
     prior_on_po: tuple[PriorInvoice, ...] = (),
+    billed: tuple[EarlierBilling, ...] = (),
     policy: Policy = POLICY,
     as_of: date = AS_OF,
 ) -> RuleContext:
@@ -243,6 +259,7 @@ def context(
         match=match_invoice(doc, data, thresholds=policy.matching),
         prior_invoices=prior_invoices,
         prior_on_po=prior_on_po,
+        billed_before=billed,
         policy=policy,
         catalog=CATALOG,
         as_of=as_of,

@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from models.findings import Finding
+from models.keys import invoice_number_key
+from models.master import PurchaseOrder
 from rules.base import RuleContext
 from rules.matching.po import normalise_po_number
-from rules.matching.text import compact
-from rules.scope import line_scope, money
+from rules.scope import billed_lines, billed_so_far, line_scope, money, number
 
 PATTERN = "PO_OVERBILLED"
 
@@ -33,15 +34,46 @@ PATTERN = "PO_OVERBILLED"
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Each invoice may pass its own line checks while together they exceed the PO.
 
-    Earlier invoices count unless they carry this invoice's number (a copy of this very
-    invoice, which DUPLICATE_EXACT handles) or were rejected (never to be paid). The
+    All earlier invoices on the PO count, from all of history, unless they carry this
+    invoice's number in its normal form (a copy of this very invoice, which DUPLICATE_EXACT
+    handles) or were rejected (never to be paid). Fires when their subtotals and this one
+    exceed the PO's net value, or when the quantities billed on a PO line so far exceed the
+    quantity ordered though this invoice alone does not (that is QTY_OVER_ORDERED). The
     allowance is the policy's arithmetic (rounding) tolerance.
     """
     po = line_scope(ctx)
     subtotal = ctx.invoice.subtotal
-    if po is None or subtotal is None:
+    if po is None:
         return
-    own_number = compact(ctx.invoice.invoice_number or "")
+    if subtotal is not None:
+        yield from _over_value(ctx, po, subtotal)
+    earlier = billed_so_far(ctx)
+    for billed in billed_lines(ctx):
+        line, po_line = billed.line, billed.po_line
+        before = earlier.get(po_line.line_no)
+        if before is None or line.quantity > po_line.quantity:
+            continue
+        total = before.quantity + line.quantity
+        if total <= po_line.quantity:
+            continue
+        excess = total - po_line.quantity
+        yield ctx.finding(
+            f"{billed.label}: {number(line.quantity)} billed now and {number(before.quantity)} "
+            f"before ({', '.join(before.invoices)}) make {number(total)}, "
+            f"{number(excess)} more than the {number(po_line.quantity)} ordered on PO "
+            f"{po.po_number} line {po_line.line_no}",
+            amount=min(excess, line.quantity) * line.unit_price,
+            po_number=po.po_number,
+            po_line=po_line.line_no,
+            ordered_quantity=po_line.quantity,
+            billed_quantity=line.quantity,
+            billed_before=number(before.quantity),
+            earlier_invoices=", ".join(before.invoices),
+        )
+
+
+def _over_value(ctx: RuleContext, po: PurchaseOrder, subtotal: Decimal) -> Iterator[Finding]:
+    own_number = invoice_number_key(ctx.invoice.invoice_number)
     earlier: list[tuple[str, Decimal]] = []
     for prior in ctx.prior_on_po:
         if prior.subtotal is None or (prior.decision or "").casefold() == "reject":
@@ -50,7 +82,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             po.po_number
         ):
             continue
-        if own_number and compact(prior.invoice_number or "") == own_number:
+        if own_number and invoice_number_key(prior.invoice_number) == own_number:
             continue
         earlier.append((prior.invoice_number or prior.file_name, prior.subtotal))
     billed_before = sum((amount for _, amount in earlier), Decimal(0))

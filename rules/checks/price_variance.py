@@ -30,7 +30,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """A unit price above the PO price beyond the policy's tolerance is money not agreed.
 
     Only for matched lines of the vendor's own PO in the PO's currency: prices in another
-    currency are not comparable (CURRENCY_MISMATCH says so instead).
+    currency are not comparable (CURRENCY_MISMATCH says so instead). A PO line priced 0
+    (free of charge) is no free pass: any price above it is a variance.
     """
     po = line_scope(ctx)
     if po is None or not same_currency(ctx.invoice, po):
@@ -38,20 +39,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     tolerance = ctx.policy.tolerances.unit_price_percent
     for billed in billed_lines(ctx):
         line, po_line = billed.line, billed.po_line
-        if po_line.unit_price <= 0:
+        agreed = po_line.unit_price
+        if line.unit_price <= agreed + abs(agreed) * tolerance / Decimal(100):
             continue
-        limit = po_line.unit_price * (1 + tolerance / Decimal(100))
-        if line.unit_price <= limit:
-            continue
-        above = (line.unit_price - po_line.unit_price) / po_line.unit_price * 100
+        if agreed > 0:
+            above = f"{percent((line.unit_price - agreed) / agreed * 100)} above"
+        else:
+            above = "above"
         yield ctx.finding(
             f"{billed.label}: unit price {price(line.unit_price)} is "
-            f"{percent(above)} above the PO price {price(po_line.unit_price)} "
+            f"{above} the PO price {price(agreed)} "
             f"(tolerance {number(tolerance)} %)",
-            amount=(line.unit_price - po_line.unit_price) * line.quantity,
+            amount=(line.unit_price - agreed) * line.quantity,
             line=billed.index + 1,
             po_line=po_line.line_no,
             invoice_unit_price=line.unit_price,
-            po_unit_price=po_line.unit_price,
+            po_unit_price=agreed,
             tolerance_percent=tolerance,
         )

@@ -17,10 +17,11 @@ there is no PO, it does not exist or is another vendor's; the invoice is a credi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from models.findings import Finding
 from rules.base import RuleContext
-from rules.scope import billed_lines, money, number
+from rules.scope import billed_lines, billed_so_far, money, number
 
 PATTERN = "QTY_OVER_RECEIVED"
 
@@ -28,24 +29,42 @@ PATTERN = "QTY_OVER_RECEIVED"
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Paying for goods not yet received risks paying for goods that never come.
 
+    What a PO line has been billed accumulates: this invoice's quantity plus what earlier
+    invoices that were not rejected billed on the same PO line (copies of this invoice
+    aside) must not exceed the quantity received so far, beyond the policy's tolerance.
     Only lines with some receipt: a line with nothing received is RECEIPT_PENDING's case.
     """
     tolerance = ctx.policy.tolerances.quantity_over_received
+    earlier = billed_so_far(ctx)
     for billed in billed_lines(ctx):
-        line, received = billed.line, billed.received
+        line, received, po_line = billed.line, billed.received, billed.po_line
         if received is None or received <= 0:
             continue
-        if line.quantity <= received + tolerance:
+        before = earlier.get(po_line.line_no)
+        before_quantity = before.quantity if before is not None else Decimal(0)
+        total = before_quantity + line.quantity
+        excess = min(line.quantity, total - received)
+        if total <= received + tolerance or excess <= 0:
             continue
-        excess = line.quantity - received
+        if before is None or before_quantity == 0:
+            message = (f"{billed.label}: billed quantity {number(line.quantity)} "
+                       f"is {number(excess)} more than the {number(received)} received so far "
+                       f"(PO line {po_line.line_no})")
+        else:
+            message = (f"{billed.label}: billed quantity {number(line.quantity)} and "
+                       f"{number(before_quantity)} billed before "
+                       f"({', '.join(before.invoices)}) make {number(total)}, "
+                       f"{number(total - received)} more than the {number(received)} received "
+                       f"so far (PO line {po_line.line_no})")
         yield ctx.finding(
-            f"{billed.label}: billed quantity {number(line.quantity)} "
-            f"is {number(excess)} more than the {number(received)} received so far "
-            f"(PO line {billed.po_line.line_no})",
+            message,
             amount=excess * line.unit_price,
             line=billed.index + 1,
-            po_line=billed.po_line.line_no,
+            po_line=po_line.line_no,
             billed_quantity=line.quantity,
+            billed_before=number(before_quantity),
+            billed_so_far=number(total),
+            earlier_invoices=", ".join(before.invoices) if before is not None else None,
             received_quantity=received,
             excess_value=money(excess * line.unit_price),
         )

@@ -29,8 +29,9 @@ PATTERN = "RECEIPT_PENDING"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Nothing received on any billed PO line: not wrong, just early, so the invoice waits
-    for the goods receipt and is matched again when it is posted.
+    """A billed PO line with nothing received yet is not wrong, just early: the invoice
+    waits for the goods receipt and is matched again when it is posted. Each billed line
+    counts on its own: a line with nothing received is pending even when others arrived.
 
     Billed lines are the matched PO lines; an invoice whose lines could not be read is
     taken to bill the whole PO. Unmatched lines alone do not make it pending.
@@ -38,19 +39,28 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     order = line_scope(ctx)
     if order is None:
         return
-    billed = [m.po_line.line_no for m in ctx.match.lines if m.po_line is not None]
-    if not billed and not ctx.invoice.lines:
-        billed = [line.line_no for line in order.lines]
-    if not billed:
+    billed = {m.po_line.line_no: m.line_index for m in ctx.match.lines if m.po_line is not None}
+    whole_po = not billed and not ctx.invoice.lines
+    billed_nos = sorted(line.line_no for line in order.lines) if whole_po else sorted(billed)
+    pending = [no for no in billed_nos if ctx.master.received_quantity(order.po_number, no) <= 0]
+    if not pending:
         return
-    received = sum((ctx.master.received_quantity(order.po_number, no) for no in billed), Decimal(0))
-    if received > 0:
-        return
-    numbers = ", ".join(str(no) for no in sorted(billed))
+    numbers = ", ".join(str(no) for no in pending)
+    plural = "s" if len(pending) > 1 else ""
+    amount = ctx.invoice.subtotal
+    message = (f"Nothing has been received yet on PO {order.po_number} "
+               f"(line{plural} {numbers}): hold until the goods receipt is posted")
+    if len(pending) < len(billed_nos):
+        received = [str(no) for no in billed_nos if no not in pending]
+        message = (f"Nothing has been received yet on PO {order.po_number} line{plural} "
+                   f"{numbers}, though line{'s' if len(received) > 1 else ''} "
+                   f"{', '.join(received)} arrived: hold until the goods receipt is posted")
+        if not whole_po:
+            amount = sum((ctx.invoice.lines[billed[no]].amount for no in pending), Decimal(0))
     yield ctx.finding(
-        f"Nothing has been received yet on PO {order.po_number} "
-        f"(line{'s' if len(billed) > 1 else ''} {numbers}): hold until the goods receipt is posted",
-        amount=ctx.invoice.subtotal,
+        message,
+        amount=amount,
         po_number=order.po_number,
         po_lines=numbers,
+        billed_po_lines=", ".join(str(no) for no in billed_nos),
     )

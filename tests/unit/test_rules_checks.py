@@ -121,11 +121,11 @@ def test_qty_over_ordered_fires() -> None:
     assert "billed quantity 7 is 2 more than the 5 ordered" in found.message
 
 
-def test_receipt_pending_fires_only_when_nothing_received() -> None:
+def test_receipt_pending_fires_only_for_lines_with_nothing_received() -> None:
     assert [f.code for f in run(receipt_pending, context(data=master(goods_receipts=())))] == [
         "RECEIPT_PENDING"
     ]
-    partly = master(goods_receipts=receipts(l1="1"))
+    partly = master(goods_receipts=receipts(l1="1", l2="1"))
     assert run(receipt_pending, context(data=partly)) == []
 
 
@@ -211,7 +211,7 @@ def test_po_vendor_mismatch() -> None:
 
 
 def test_duplicate_exact_normalises_number() -> None:
-    earlier = (prior(invoice_number="inv 2026/0042", decision="reject"),)
+    earlier = (prior(invoice_number="inv 2026/0042", total=D("892.50"), decision="reject"),)
     [found] = run(duplicate_exact, context(prior_invoices=earlier))
     assert found.severity is Severity.CRITICAL
     assert found.evidence["prior_file"] == "001_earlier.pdf"
