@@ -229,3 +229,14 @@ def test_an_unknown_invoice_number_label_is_read_or_not_approved(tmp_path: Path)
         assert any("invoice_number" in f.message for f in findings)
     else:
         assert decision.outcome is Outcome.APPROVE
+def test_a_second_line_never_received_is_not_approved(tmp_path: Path) -> None:
+    """Two-line PO: line 1 received, line 2 (5 toner cartridges) never; both billed."""
+    page = _header() + _table(
+        ("Description", "Qty", "Unit price", "Amount"),
+        [("A4 copy paper 80g", "100", "4.50", "450.00"),
+         ("Toner cartridge black", "5", "60.00", "300.00")]) + \
+        _totals("750.00", "142.50", "892.50")
+    path = make_pdf(tmp_path / "partly-received.pdf", [page])
+    _extraction, findings, decision = _run_pdf(path, master(goods_receipts=receipts(l1="100")))
+    assert decision.outcome is not Outcome.APPROVE
+    assert findings, "a billed line with nothing received must be a finding"

@@ -18,6 +18,7 @@ from rules.checks import (
     qty_over_received,
     receipt_pending,
 )
+from rules.completeness import assess
 from rules.decide import decide
 from rules.registry import run_rules
 from tests.factories import (
@@ -62,7 +63,7 @@ def test_a_line_with_nothing_received_is_pending_though_others_arrived() -> None
     assert found.amount == D("600.00")
     findings = run_rules(ctx)
     assert codes(findings) == ["RECEIPT_PENDING"]
-    assert decide(findings, doc.total, POLICY, CATALOG).outcome is Outcome.HOLD
+    assert decide(findings, doc.total, POLICY, CATALOG, assess(ctx)).outcome is Outcome.HOLD
 
 
 def test_receipt_pending_when_lines_unread_and_one_po_line_unreceived() -> None:
@@ -191,7 +192,7 @@ def test_inv_0042_and_42_for_the_same_amount_are_an_exact_duplicate() -> None:
     assert run(duplicate_suspected, ctx) == []
     findings = run_rules(ctx)
     assert codes(findings) == ["DUPLICATE_EXACT"]
-    assert decide(findings, doc.total, POLICY, CATALOG).outcome is Outcome.REJECT
+    assert decide(findings, doc.total, POLICY, CATALOG, assess(ctx)).outcome is Outcome.REJECT
 
 
 @pytest.mark.parametrize(("total", "dated", "why"), [
@@ -209,7 +210,7 @@ def test_a_reused_number_is_suspected_never_rejected(
     assert run(duplicate_exact, ctx) == []
     [found] = run(duplicate_suspected, ctx)
     assert why in found.message
-    decision = decide(run_rules(ctx), doc.total, POLICY, CATALOG)
+    decision = decide(run_rules(ctx), doc.total, POLICY, CATALOG, assess(ctx))
     assert decision.outcome is Outcome.REVIEW and decision.four_eyes
 
 
