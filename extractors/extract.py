@@ -143,8 +143,8 @@ def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
     if totals.tax is not None and totals.tax.rate is not None:
         draft.set("tax_rate", totals.tax.rate, FieldSource.LABEL)
     currency = labelled_currency(ctx)
-    if currency is None and totals.total is not None:
-        currency = currency_in(totals.total.hit.line.text)
+    if currency is None and totals.total is not None and totals.total.line is not None:
+        currency = currency_in(totals.total.line.text)
     if currency is None:
         currency = currency_in(ctx.text)
     draft.set("currency", currency, FieldSource.LAYOUT)
