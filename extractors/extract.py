@@ -19,16 +19,18 @@ from extractors.dates import find_dates
 from extractors.grounding import Evidence, ground
 from extractors.header import (
     date_in_sentence,
+    date_in_title,
     find_iban,
     id_token,
     labelled_currency,
     labelled_date,
     labelled_id,
     labelled_tax_id,
+    number_in_title,
     party_name,
     payment_terms,
+    title_line,
 )
-from extractors.labels import is_title
 from extractors.table import read_table
 from extractors.totals import read_totals
 from extractors.vendor import vendor_from_letterhead
@@ -54,27 +56,6 @@ class _Draft:
             self.sources[name] = source
 
 
-def _number_after_title(ctx: DocContext) -> str | None:
-    """'INVOICE INV-0042' / 'Rechnung 2026-118': an id printed right after the title."""
-    for line in ctx.lines:
-        if line.page != 1:
-            break
-        for position, segment in enumerate(line.segments):
-            words = segment.words
-            for n in (2, 1):
-                if len(words) >= n and is_title(" ".join(w.text for w in words[:n])):
-                    rest = words[n:] or (
-                        line.segments[position + 1].words
-                        if position + 1 < len(line.segments)
-                        else []
-                    )
-                    token = id_token(rest)
-                    if token and not find_dates(token, ctx.month_first):
-                        return token
-                    break
-    return None
-
-
 def _unlabelled_dates(ctx: DocContext) -> list[tuple[str, date]]:
     """Dates on page 1 outside the table and outside other labels' lines (due, delivery)."""
     found: dict[date, str] = {}
@@ -88,17 +69,22 @@ def _unlabelled_dates(ctx: DocContext) -> list[tuple[str, date]]:
 
 
 def _header(ctx: DocContext, draft: _Draft) -> None:
+    title = title_line(ctx)
     number = labelled_id(ctx, "invoice_number")
     if number:
         draft.set("invoice_number", number.value, FieldSource.LABEL)
-    else:
-        draft.set("invoice_number", _number_after_title(ctx), FieldSource.LAYOUT)
+    elif title is not None and (in_title := number_in_title(ctx, title)):
+        # "Rechnung Nr. 471102": the "Nr." marks it as much as a label would
+        draft.set("invoice_number", in_title[0], FieldSource.LABEL if in_title[1] else FieldSource.LAYOUT)
     po = labelled_id(ctx, "po_number")
     if po and po.value != draft.values.get("invoice_number"):
         draft.set("po_number", po.value, FieldSource.LABEL)
     invoice_date = labelled_date(ctx, "invoice_date")
+    title_date = date_in_title(ctx, title) if title is not None else None
     if invoice_date:
         draft.set("invoice_date", invoice_date[0], FieldSource.LABEL)
+    elif title_date is not None:
+        draft.set("invoice_date", title_date, FieldSource.LAYOUT)
     else:
         dates = _unlabelled_dates(ctx)
         if len(dates) == 1:
