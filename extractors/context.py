@@ -142,9 +142,7 @@ class DocContext:
 
     def _row(self, segments: list[Segment], line: Line, tight: bool) -> PartyRow:
         first = segments[0]
-        key_end = next(
-            (i + 1 for i, w in enumerate(first.words[:4]) if w.text.endswith(":")), 0
-        )
+        key_end = next((i + 1 for i, w in enumerate(first.words[:4]) if w.text.endswith(":")), 0)
         if not key_end and len(segments) > 1 and self.starts_with_label(first):
             key_end = len(first.words)
         if key_end:

@@ -16,9 +16,11 @@ from functools import lru_cache
 from extractors.text import strip_accents
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
+# dateparser's keys for the twelve months, in order
 _MONTH_KEYS = (
-    "january february march april may june july august september october november december"
-).split()
+    *("january", "february", "march", "april", "may", "june"),
+    *("july", "august", "september", "october", "november", "december"),
+)
 
 
 @lru_cache(maxsize=1)
@@ -41,13 +43,14 @@ _ORDINAL = r"(?:st|nd|rd|th|er|re|e|°|º)?\.?"
 _YEAR = r"(\d{4}|[12] [09]\d{2}|(?:19|20) \d{2}|(?:19|20)\d \d|\d{2})"
 _NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,4})([./-])(\d{1,2})\2" + _YEAR + r"(?![\d.,/-]?\d)")
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\d.,])(\d{1,2})" + _ORDINAL + r"\s*(?:de\s+|of\s+)?" + _MONTH
+    r"(?<![\d.,])(\d{1,2})"
+    + _ORDINAL
+    + r"\s*(?:de\s+|of\s+)?"
+    + _MONTH
     + r"\s*(?:de\s+)?,?\s*(\d{4}|'?\d{2})(?!\d)"
 )
 _DAY_MON_YEAR_DASH = re.compile(r"(?<!\d)(\d{1,2})[-/]" + _MONTH + r"[-/](\d{2,4})(?!\d)")
-_MONTH_DAY_YEAR = re.compile(
-    _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|'\d{2})(?!\d)"
-)
+_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}|'\d{2})(?!\d)")
 
 
 def _year(text: str) -> int:

@@ -82,11 +82,13 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
     updates: dict[str, object] = {}
     unverified = dict(extraction.unverified)
     sources = dict(extraction.sources)
+    locations = dict(extraction.locations)
 
     def drop(name: str, reason: str) -> None:
         updates[name] = None
         unverified[name] = reason
         sources.pop(name, None)
+        locations.pop(name, None)
 
     for name in STRING_FIELDS:
         value = getattr(invoice, name)
@@ -123,7 +125,12 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
         unverified["total"] = "no total found in the document"
     new_invoice = InvoiceDocument.model_validate({**invoice.model_dump(), **updates})
     return extraction.model_copy(
-        update={"invoice": new_invoice, "unverified": unverified, "sources": sources}
+        update={
+            "invoice": new_invoice,
+            "unverified": unverified,
+            "sources": sources,
+            "locations": locations,
+        }
     )
 
 

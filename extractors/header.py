@@ -7,13 +7,13 @@ neighbour is another column's text falls through to the value printed under it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from extractors.context import DocContext
+from extractors.context import DocContext, PartyRow
 from extractors.currency import currency_in
 from extractors.dates import find_dates
 from extractors.labels import LabelHit, is_label_text, match_at, vocabulary
@@ -26,10 +26,11 @@ ID_STRIP = ".,;:()[]"
 
 @dataclass
 class Found:
-    """A value and the label hit (if any) that produced it."""
+    """A value, the label hit (if any) that produced it and the words it was read from."""
 
     value: str
     hit: LabelHit | None = None
+    words: list[Word] = field(default_factory=list)
 
 
 _MONEY = re.compile(r"^[-+]?\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}$")
@@ -70,7 +71,7 @@ def labelled_id(ctx: DocContext, name: str) -> Found | None:
         for words in ctx.values_for(hit):
             token = id_token(words)
             if token and not find_dates(token, ctx.month_first):
-                return Found(token, hit)
+                return Found(token, hit, words)
     return None
 
 
@@ -106,7 +107,9 @@ def title_line(ctx: DocContext) -> TitleLine | None:
         for position, segment in enumerate(line.segments):
             n = _title_length(segment.words)
             if n:
-                rest = segment.words[n:] + [w for s in line.segments[position + 1 :] for w in s.words]
+                rest = segment.words[n:] + [
+                    w for s in line.segments[position + 1 :] for w in s.words
+                ]
                 return TitleLine(line, rest)
     return None
 
@@ -137,14 +140,14 @@ def date_in_title(ctx: DocContext, title: TitleLine) -> date | None:
     return found[0][1] if found else None
 
 
-def labelled_date(ctx: DocContext, name: str) -> tuple[date, str, LabelHit] | None:
-    """A date next to or under one of the field's labels: (date, printed form, hit)."""
+def labelled_date(ctx: DocContext, name: str) -> tuple[date, Found] | None:
+    """A date next to or under one of the field's labels: (date, printed form and where)."""
     for hit in ctx.hits_for(name):
         for words in ctx.values_for(hit):
             found = find_dates(" ".join(w.text for w in words), ctx.month_first)
             if found:
                 printed, parsed = found[0]
-                return parsed, printed, hit
+                return parsed, Found(printed, hit, words)
     return None
 
 
@@ -185,7 +188,7 @@ def labelled_tax_id(ctx: DocContext) -> Found | None:
                     break
             value = "".join(kept)
             if sum(ch.isdigit() for ch in value) >= 5 and _TAX_ID.match(value):
-                return Found(value, hit)
+                return Found(value, hit, words)
     return None
 
 
@@ -228,6 +231,10 @@ def _name_like(text: str) -> bool:
     return letters >= 2 and sum(ch.isdigit() for ch in text) < letters
 
 
+def _row_words(rows: list[PartyRow], hit: LabelHit) -> list[Word]:
+    return [w for row in rows for w in row.line.words if w.x0 >= hit.x0 - 2]
+
+
 def party_name(ctx: DocContext, name: str) -> Found | None:
     """A labelled party's name ('Bill to', 'Verkäufer', 'Rechnungsersteller').
 
@@ -250,13 +257,13 @@ def party_name(ctx: DocContext, name: str) -> Found | None:
             while k < len(rows) and rows[k].tight and rows[k].key is None:
                 parts.append(rows[k].value)
                 k += 1
-            return Found(" ".join(parts), hit)
+            return Found(" ".join(parts), hit, _row_words(rows[j:k], hit))
         for row in rows:
             if row.key is not None:
                 continue
             text = _SEPARATORS.split(row.value)[0].strip(" :,")
             if _name_like(text):
-                return Found(text, hit)
+                return Found(text, hit, _row_words([row], hit))
     return None
 
 

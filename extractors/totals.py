@@ -79,11 +79,7 @@ def _pick(found: list[tuple[str, Decimal]], rate: Decimal | None) -> Decimal | N
 
 def _right_words(ctx: DocContext, hit: LabelHit) -> str:
     """Text right of the label on its line, up to the next label."""
-    stops = [
-        h.x0
-        for h in ctx.hits
-        if h.line is hit.line and h is not hit and h.x0 > hit.x1
-    ]
+    stops = [h.x0 for h in ctx.hits if h.line is hit.line and h is not hit and h.x0 > hit.x1]
     limit = min(stops, default=float("inf"))
     return " ".join(w.text for w in hit.line.words if hit.x1 - 0.5 <= w.x0 < limit)
 
@@ -175,7 +171,9 @@ def read_totals(ctx: DocContext, lines_sum: Decimal | None) -> Totals:
     tax_options: list[tuple[Amount | None, int]] = [*taxes] if taxes else [(None, 0)]
     for (sub, ps), (tax, pt), (total, pg) in product(subs, tax_options, totals):
         tax_value = tax.value if tax is not None else Decimal(0)
-        fits = [i for i, adj in enumerate(adjustments) if sub.value + adj + tax_value == total.value]
+        fits = [
+            i for i, adj in enumerate(adjustments) if sub.value + adj + tax_value == total.value
+        ]
         if not fits:
             continue
         score = ps + pt + pg + (2 if lines_sum == sub.value else 0) - min(fits)

@@ -16,6 +16,9 @@ from extractors.layout import Segment
 from extractors.text import label_key
 
 TOP_FRACTION = 0.4  # the letterhead lives in the top 40 % of page 1
+# "Au bon moulin SARL - 1 chemin de l'olive - 84340 Malaucène", a DIN 5008 sender line
+# "Lieferant GmbH · Straße 1 · 80333 München · USt-IdNr. DE…": the name is the first part.
+_SEPARATOR = re.compile(r"\s[·|•●–-]\s|\s?[·•●]\s?")
 _CONTACT = re.compile(r"@|www\.|https?:|\btel\b|\bfax\b|\bphone\b|\+\d", re.IGNORECASE)
 
 
@@ -24,6 +27,7 @@ class Candidate:
     text: str
     score: float
     has_suffix: bool
+    segment: Segment
 
 
 def has_company_suffix(text: str) -> bool:
@@ -37,6 +41,14 @@ def has_company_suffix(text: str) -> bool:
             if label_key(" ".join(words[start : start + n])) in suffixes:
                 return True
     return False
+
+
+def sender_name(text: str) -> str:
+    """A letterhead or sender line cut at its first separator when the rest is an address."""
+    parts = _SEPARATOR.split(text)
+    if len(parts) > 1 and any(ch.isdigit() for ch in " ".join(parts[1:])):
+        text = parts[0]
+    return text.strip(" ,;:|·-–")
 
 
 def _excluded(ctx: DocContext, segment: Segment, text: str) -> bool:
@@ -65,7 +77,7 @@ def letterhead_candidates(ctx: DocContext) -> list[Candidate]:
         if line.page != 1 or line.top > limit or line.index in ctx.table_lines:
             continue
         for segment in line.segments:
-            text = segment.text.strip(" ,;:|·-–")
+            text = sender_name(segment.text)
             if _excluded(ctx, segment, text):
                 continue
             suffix = has_company_suffix(text)
@@ -78,7 +90,7 @@ def letterhead_candidates(ctx: DocContext) -> list[Candidate]:
                 - 1.0 * any(ch.isdigit() for ch in text)
             )
             if text not in found or found[text].score < score:
-                found[text] = Candidate(text, score, suffix)
+                found[text] = Candidate(text, score, suffix, segment)
     return sorted(found.values(), key=lambda c: -c.score)
 
 

@@ -195,7 +195,7 @@ def document_language(hits: list[LabelHit]) -> str | None:
             counts[next(iter(found))] += 1
     if not counts:
         return None
-    (best, n), *rest = counts.most_common(2) + [("", 0)]
+    (best, n), *rest = [*counts.most_common(2), ("", 0)]
     return best if n > rest[0][1] else None
 
 
