@@ -18,6 +18,7 @@ from extractors.text import ground_key
 from models.invoice import Extraction, InvoiceDocument
 
 STRING_FIELDS = ("vendor_name", "vendor_tax_id", "iban", "invoice_number", "po_number", "bill_to")
+WRAPPING_FIELDS = ("vendor_name", "bill_to")
 AMOUNT_FIELDS = ("subtotal", "tax", "total")
 DATE_FIELDS = ("invoice_date", "due_date")
 
@@ -92,7 +93,9 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
 
     for name in STRING_FIELDS:
         value = getattr(invoice, name)
-        if value is not None and not evidence.has_text(str(value)):
+        # a party's name may wrap onto a second line of its cell
+        check = evidence.has_words_in_order if name in WRAPPING_FIELDS else evidence.has_text
+        if value is not None and not check(str(value)):
             drop(name, f"'{value}' does not occur in the document text")
     if invoice.currency is not None and not _currency_printed(invoice.currency, evidence):
         drop("currency", f"neither '{invoice.currency}' nor its symbol is printed")

@@ -70,7 +70,7 @@ def _has_decimals(printed: str) -> bool:
 
 def _pick(found: list[tuple[str, Decimal]], rate: Decimal | None) -> Decimal | None:
     """The label's amount: the rightmost money-like one, never the printed rate."""
-    kept = [(p, v) for p, v in found if not (rate is not None and v == rate)]
+    kept = [(p, v) for p, v in found if not (v == rate and not _has_decimals(p))]
     money_like = [v for p, v in kept if _has_decimals(p)]
     if money_like:
         return money_like[-1]
