@@ -89,14 +89,16 @@ def _title_length(words: list[Word]) -> int:
     Compounds ending in a title count too: "Handelsrechnung", "Schlussrechnung".
     """
     titles = vocabulary().titles
-    for n in (3, 2, 1):
-        if len(words) >= n and label_key(" ".join(w.text for w in words[:n])) in titles:
-            return n
-    if words:
+    n = next(
+        (n for n in (3, 2, 1) if label_key(" ".join(w.text for w in words[:n])) in titles), 0
+    )
+    if not n and words:
         key = label_key(words[0].text)
-        if any(len(t) >= 7 and key.endswith(t) for t in titles):
-            return 1
-    return 0
+        n = int(any(len(t) >= 7 and key.endswith(t) for t in titles))
+    label = match_at(words, 0, vocabulary().fields) if n else None
+    if label is not None and label[0] > n and "invoice_number" not in label[1]:
+        return 0  # "Invoice to:", "Invoice Date": a label that starts with a title's word
+    return n
 
 
 def title_line(ctx: DocContext) -> TitleLine | None:

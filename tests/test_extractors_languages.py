@@ -618,3 +618,13 @@ def test_every_value_shows_where_it_was_printed(tmp_path: Path) -> None:
     total = result.locations["total"]
     assert total.label is not None and total.label.startswith("Rechnungssumme Brutto")
     assert {"vendor_name", "invoice_date", "subtotal", "tax"} <= set(result.locations)
+
+
+def test_a_label_starting_with_a_title_word_is_no_title(tmp_path: Path) -> None:
+    items: list[Text] = [
+        (50, 50, "Harbour Freight Ltd", 14),
+        (50, 100, "Invoice to: Unit 12 Dock Road"),
+        (50, 130, "Total"),
+        (545, 130, ">10.00 GBP"),
+    ]
+    assert _extract(tmp_path, items).invoice.invoice_number is None
