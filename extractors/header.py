@@ -89,9 +89,7 @@ def _title_length(words: list[Word]) -> int:
     Compounds ending in a title count too: "Handelsrechnung", "Schlussrechnung".
     """
     titles = vocabulary().titles
-    n = next(
-        (n for n in (3, 2, 1) if label_key(" ".join(w.text for w in words[:n])) in titles), 0
-    )
+    n = next((n for n in (3, 2, 1) if label_key(" ".join(w.text for w in words[:n])) in titles), 0)
     if not n and words:
         key = label_key(words[0].text)
         n = int(any(len(t) >= 7 and key.endswith(t) for t in titles))
