@@ -49,11 +49,25 @@ class FieldSource(StrEnum):
     XML = "xml"  # embedded e-invoice
 
 
+class FieldLocation(BaseModel):
+    """Where on the page a value was read (points, `top` grows downwards) and its label."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    label: str | None = None  # the printed label that named the value, if any
+
+
 class Extraction(BaseModel):
     """The extract stage's output: the invoice plus how much of it can be trusted."""
 
     invoice: InvoiceDocument
     sources: dict[str, FieldSource] = Field(default_factory=dict)
+    locations: dict[str, FieldLocation] = Field(
+        default_factory=dict, description="field -> where it is printed (deterministic reads)"
+    )
     unverified: dict[str, str] = Field(
         default_factory=dict, description="field -> why it could not be grounded or confirmed"
     )

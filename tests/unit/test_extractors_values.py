@@ -85,7 +85,10 @@ def test_german_month_names_and_slash_order() -> None:
     [
         ("Total EUR 12,00", "EUR"),
         ("£1,600.20", "GBP"),
-        ("$4,983.82", "USD"),
+        ("$4,983.82", None),  # US, Canadian, Australian ... dollars: the vendor master decides
+        ("US$ 4,983.82", "USD"),
+        ("CA$ 12.00", "CAD"),
+        ("USD 12.00 ($)", "USD"),
         ("12,00 €", "EUR"),
         ("Currency: CHF", "CHF"),
         ("no money here", None),
