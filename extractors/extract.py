@@ -13,13 +13,13 @@ from typing import Any, Literal
 
 from extractors import llm
 from extractors.amounts import parse_amount
+from extractors.bank import read_bank_details
 from extractors.context import DocContext
 from extractors.currency import currency_in
 from extractors.dates import find_dates
 from extractors.grounding import Evidence, ground
 from extractors.header import (
     date_in_sentence,
-    find_iban,
     id_token,
     labelled_currency,
     labelled_date,
@@ -125,7 +125,10 @@ def _header(ctx: DocContext, draft: _Draft) -> None:
     tax_id = labelled_tax_id(ctx)
     if tax_id:
         draft.set("vendor_tax_id", tax_id.value, FieldSource.LABEL)
-    draft.set("iban", find_iban(ctx), FieldSource.LABEL)
+    accounts = read_bank_details(ctx)
+    if accounts:
+        draft.set("bank_accounts", accounts, FieldSource.LABEL)
+    draft.set("iban", next((a.iban for a in accounts if a.iban), None), FieldSource.LABEL)
 
 
 def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
