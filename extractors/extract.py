@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from extractors import llm
 from extractors.amounts import parse_amount
+from extractors.bank import read_bank_details
 from extractors.context import DocContext
 from extractors.currency import currency_in, only_ambiguous_symbol
 from extractors.dates import find_dates
@@ -21,7 +22,6 @@ from extractors.header import (
     Found,
     date_in_sentence,
     date_in_title,
-    find_iban,
     labelled_currency,
     labelled_date,
     labelled_id,
@@ -142,7 +142,10 @@ def _header(ctx: DocContext, draft: _Draft) -> None:
             draft.ambiguous["vendor_name"] = [c.text for c in candidates[:6]]
     _found(draft, "bill_to", party_name(ctx, "bill_to"), FieldSource.LABEL)
     _found(draft, "vendor_tax_id", labelled_tax_id(ctx), FieldSource.LABEL)
-    draft.set("iban", find_iban(ctx), FieldSource.LABEL)
+    accounts = read_bank_details(ctx)
+    if accounts:
+        draft.set("bank_accounts", accounts, FieldSource.LABEL)
+    draft.set("iban", next((a.iban for a in accounts if a.iban), None), FieldSource.LABEL)
 
 
 def _amount_where(amount: Amount) -> FieldLocation | None:

@@ -113,8 +113,11 @@ def _page(page: Any, number: int) -> ParsedPage:
     ]
     # The page text keeps everything printed (stamps included) for grounding and content rules.
     text = page.extract_text(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE) or ""
+    from extractors.hidden import hidden_text  # what of it a reader cannot see (white, tiny)
+
     return ParsedPage(
-        number=number, width=float(page.width), height=float(page.height), text=text, words=words
+        number=number, width=float(page.width), height=float(page.height), text=text, words=words,
+        hidden_text=hidden_text(page),
     )
 
 

@@ -14,6 +14,10 @@ class Tolerances(BaseModel):
     quantity_over_received: Decimal = Field(description="billed minus received quantity allowed")
     arithmetic: Decimal = Field(description="allowed rounding difference in totals")
     tax_amount: Decimal = Field(description="allowed difference between stated and computed tax")
+    tax_per_line: Decimal = Field(
+        default=Decimal("0.005"),
+        description="further tax difference allowed per invoice line (tax rounded line by line)",
+    )
 
 
 class Dates(BaseModel):
@@ -74,6 +78,18 @@ class Matching(BaseModel):
     bill_to_score: float = Field(default=88, description="invoice bill-to vs a legal entity")
 
 
+class Content(BaseModel):
+    """What makes a document's content suspicious (pattern SUSPICIOUS_CONTENT)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hidden_text_min_letters: int = Field(
+        default=40,
+        description="invisible text with at least this many letters is suspicious even without "
+        "an instruction in it; an instruction in invisible text always is",
+    )
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -87,6 +103,7 @@ class Policy(BaseModel):
     routing: Routing
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
+    content: Content = Field(default_factory=Content)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

@@ -15,12 +15,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from config.loader import CATALOG_FILE, load_catalog, load_policy
+from config.loader import (
+    CATALOG_FILE,
+    PHRASES_FILE,
+    load_catalog,
+    load_instruction_phrases,
+    load_policy,
+)
 from erp.csv_master import load_master_data
 from models.catalog import Catalog
 from models.gateway import ModelGateway
 from models.master import MasterData
 from models.policy import Policy
+from models.screening import InstructionPhrases
 from rules.registry import check_rules
 from store.repository import Store
 
@@ -34,6 +41,7 @@ class RunSpec(BaseModel):
     policy_file: str
     as_of: date
     catalog_file: str = str(CATALOG_FILE)
+    phrases_file: str = str(PHRASES_FILE)
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     use_model: bool = True
     model_cache_file: str | None = None
@@ -47,6 +55,7 @@ class Runtime:
     policy: Policy
     catalog: Catalog
     gateway: ModelGateway | None
+    instruction_phrases: InstructionPhrases
 
 
 _runtimes: dict[RunSpec, Runtime] = {}
@@ -74,6 +83,7 @@ def runtime_for(spec: RunSpec) -> Runtime:
                 policy=load_policy(Path(spec.policy_file)),
                 catalog=catalog,
                 gateway=build_gateway(spec),
+                instruction_phrases=load_instruction_phrases(Path(spec.phrases_file)),
             )
             _runtimes[spec] = runtime
         return runtime

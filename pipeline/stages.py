@@ -166,6 +166,8 @@ def check(
     context = RuleContext(
         extraction=extraction,
         document_text=document.text,
+        hidden_text=document.hidden_text,
+        instruction_phrases=rt.instruction_phrases,
         master=rt.master,
         match=match,
         prior_invoices=(

@@ -20,6 +20,7 @@ from models.invoice import Extraction, InvoiceDocument
 from models.master import MasterData
 from models.matching import EarlierBilling, MatchResult, PriorInvoice
 from models.policy import Policy
+from models.screening import InstructionPhrases
 
 
 class RuleContext(BaseModel):
@@ -27,6 +28,10 @@ class RuleContext(BaseModel):
 
     extraction: Extraction
     document_text: str
+    hidden_text: str = ""
+    """The part of the document's text a reader cannot see (see ParsedPage.hidden_text)."""
+    instruction_phrases: InstructionPhrases
+    """Phrases addressed to automation, per language (config/suspicious_content.yaml)."""
     master: MasterData
     match: MatchResult
     prior_invoices: tuple[PriorInvoice, ...] = ()

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from types import ModuleType
 
-from config.loader import load_catalog, load_policy
+from config.loader import load_catalog, load_instruction_phrases, load_policy
 from models.completeness import Completeness, Fact, FactStatus
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument, InvoiceLine
@@ -24,6 +24,7 @@ from rules.matching import match_invoice
 AS_OF = date(2026, 11, 20)
 POLICY = load_policy()
 CATALOG = load_catalog()
+PHRASES = load_instruction_phrases()
 COMPLETE = Completeness(facts=tuple(
     Fact(name=name, label=name.replace("_", " "), status=FactStatus.CONFIRMED,
          reported_by="EXTRACTION_UNVERIFIED")
@@ -242,6 +243,7 @@ def context(
     data: MasterData | None = None,
     *,
     text: str | None = None,
+    hidden_text: str = "",
     unverified: dict[str, str] | None = None,
     prior_invoices: tuple[PriorInvoice, ...] = (),
     prior_on_po: tuple[PriorInvoice, ...] = (),
@@ -255,6 +257,8 @@ def context(
     return RuleContext(
         extraction=Extraction(invoice=doc, unverified=unverified or {}),
         document_text=text if text is not None else render(doc),
+        hidden_text=hidden_text,
+        instruction_phrases=PHRASES,
         master=data,
         match=match_invoice(doc, data, thresholds=policy.matching),
         prior_invoices=prior_invoices,

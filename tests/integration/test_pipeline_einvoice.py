@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,7 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
         as_of="2020-12-06", use_model=False,
     )
     rt = runtime_for(spec)
-    yield Runtime(spec=rt.spec, store=rt.store, master=rt.master, policy=rt.policy,
-                  catalog=rt.catalog, gateway=NoExtractionModel())
+    yield replace(rt, gateway=NoExtractionModel())
     forget_runtimes()
 
 

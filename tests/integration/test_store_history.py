@@ -19,6 +19,7 @@ from store.repository import Store
 from tests.factories import (
     AS_OF,
     CATALOG,
+    PHRASES,
     POLICY,
     line,
     master,
@@ -120,6 +121,7 @@ def _runtime(store: Store) -> Runtime:
     spec = RunSpec(erp_dir="-", database_url="-", documents_dir="-", policy_file="-",
                    as_of=AS_OF, use_model=False)
     return Runtime(spec=spec, store=store, catalog=CATALOG, policy=POLICY, gateway=None,
+                   instruction_phrases=PHRASES,
                    master=master(pos=[po, other_po()], goods_receipts=receipts(l1="12")))
 
 

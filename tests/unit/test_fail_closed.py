@@ -22,6 +22,7 @@ from tests.extractor_pdfs import Text, make_pdf
 from tests.factories import (
     AS_OF,
     CATALOG,
+    PHRASES,
     POLICY,
     context,
     invoice,
@@ -151,7 +152,8 @@ def _run_pdf(path: Path, data: MasterData) -> tuple[Extraction, list[Finding], D
     extraction = extract_invoice(parse_pdf(path, "sha"), None, mode="never")
     match = match_invoice(extraction.invoice, data, thresholds=POLICY.matching)
     ctx = RuleContext(extraction=extraction, document_text=parse_pdf(path, "sha").text,
-                      master=data, match=match, policy=POLICY, catalog=CATALOG, as_of=AS_OF)
+                      master=data, match=match, policy=POLICY, catalog=CATALOG, as_of=AS_OF,
+                      instruction_phrases=PHRASES)
     findings = run_rules(ctx)
     decision = decide(findings, extraction.invoice.total, POLICY, CATALOG, assess(ctx))
     return extraction, findings, decision
