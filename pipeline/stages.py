@@ -26,6 +26,7 @@ from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
 from models.matching import LineBilling, MatchResult
 from models.processing import ProcessingResult
+from models.states import InvoiceStatus, can_move
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext
@@ -34,6 +35,7 @@ from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
 from rules.scope import billed_lines
+from store.unit_of_work import UnitOfWork, WriteConflict
 
 
 class IntakeResult(BaseModel):
@@ -78,11 +80,7 @@ def intake(rt: Runtime, path: Path) -> IntakeResult:
         partial = stored.with_name(f".{stored.name}.{os.getpid()}.part")
         partial.write_bytes(data)
         partial.replace(stored)  # atomic: a crash never leaves a half-written original
-    record = rt.store.register_document(sha, path.name, len(data), str(stored))
-    rt.store.audit(record.invoice_id, "intake", "apx", {
-        "file": path.name, "sha256": sha, "bytes": len(data), "new": record.created,
-        "status": record.status,
-    })
+    record = rt.store.register_document(sha, path.name, len(data), str(stored))  # + audit
     return IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=path.name,
                         stored_path=str(stored), new=record.created, status=record.status,
                         finished=record.finished)
@@ -92,21 +90,25 @@ def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
     try:
         source = read_source(Path(item.stored_path), item.sha256)
     except UnreadableDocument as error:
-        rt.store.set_status(item.invoice_id, "unreadable", error.reason)
-        rt.store.audit(item.invoice_id, "parse", "pdfplumber",
-                       {"readable": False, "reason": error.reason})
+        with rt.store.unit_of_work() as uow:
+            uow.set_status(item.invoice_id, InvoiceStatus.UNREADABLE, error.reason)
+            uow.audit(item.invoice_id, "parse", "pdfplumber",
+                      {"readable": False, "reason": error.reason})
+            uow.commit()
         return ParseResult(unreadable_reason=error.reason)
     document, einvoice = source.document, source.einvoice
-    rt.store.set_status(item.invoice_id, "parsed")
-    rt.store.audit(item.invoice_id, "parse", "pdfplumber", {
-        "readable": True, "pages": len(document.pages) if source.printed else 0,
-        "words": len(document.words), "text_sha256": _sha256(document.text.encode("utf-8")),
-        "einvoice": None if einvoice is None else {
-            "syntax": einvoice.syntax, "profile": einvoice.profile,
-            "attachment": einvoice.attachment_name,
-        },
-        "einvoice_error": source.einvoice_error,
-    })
+    with rt.store.unit_of_work() as uow:
+        uow.set_status(item.invoice_id, InvoiceStatus.PARSED)
+        uow.audit(item.invoice_id, "parse", "pdfplumber", {
+            "readable": True, "pages": len(document.pages) if source.printed else 0,
+            "words": len(document.words), "text_sha256": _sha256(document.text.encode("utf-8")),
+            "einvoice": None if einvoice is None else {
+                "syntax": einvoice.syntax, "profile": einvoice.profile,
+                "attachment": einvoice.attachment_name,
+            },
+            "einvoice_error": source.einvoice_error,
+        })
+        uow.commit()
     return ParseResult(document=document, einvoice=einvoice, einvoice_error=source.einvoice_error,
                        page_error=source.page_error, printed=source.printed)
 
@@ -132,17 +134,19 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
                           "einvoice": f"the attached e-invoice was not used: "
                                       f"{parsed.einvoice_error}"}
             extraction = extraction.model_copy(update={"unverified": unverified})
-    rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
-    _record_calls(rt, item.invoice_id, recorder)
     default_actor = "einvoice-xml" if parsed.einvoice is not None else "extractors"
-    rt.store.audit(item.invoice_id, "extract", _actor(recorder, default_actor), {
-        "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
-        "lines": len(extraction.invoice.lines),
-        "sources": {k: v.value for k, v in extraction.sources.items()},
-        "unverified": extraction.unverified,
-        "discrepancies": extraction.discrepancies,
-        "model_calls": extraction.model_calls,
-    })
+    with rt.store.unit_of_work() as uow:
+        uow.save_extraction(item.invoice_id, extraction, vendor_id=None)
+        _record_calls(uow, item.invoice_id, recorder)
+        uow.audit(item.invoice_id, "extract", _actor(recorder, default_actor), {
+            "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
+            "lines": len(extraction.invoice.lines),
+            "sources": {k: v.value for k, v in extraction.sources.items()},
+            "unverified": extraction.unverified,
+            "discrepancies": extraction.discrepancies,
+            "model_calls": extraction.model_calls,
+        })
+        uow.commit()
     return extraction
 
 
@@ -154,16 +158,45 @@ def check(
     if document is None or extraction is None:
         findings = [rt.catalog.get("UNREADABLE_DOCUMENT").finding(
             f"The file could not be read: {unreadable_reason}", file=item.file_name)]
-        rt.store.save_findings(item.invoice_id, findings)
-        rt.store.save_billed_lines(item.invoice_id, None, ())
-        rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
+        with rt.store.unit_of_work() as uow:
+            uow.save_findings(item.invoice_id, findings)
+            uow.save_billed_lines(item.invoice_id, None, ())
+            uow.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
+            uow.commit()
         return CheckResult(findings=findings)
     invoice = extraction.invoice
     match = match_invoice(invoice, rt.master, thresholds=rt.policy.matching)
     vendor = match.vendor.vendor
     po_number = match.po.po_number if match.po is not None else invoice.po_number
-    rt.store.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)
-    context = RuleContext(
+    with rt.store.unit_of_work() as uow:
+        # Matching takes the check lock: the history read below includes every invoice
+        # matched before this one, by any worker; the results commit with the match.
+        uow.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)
+        context = _rule_context(rt, uow, item, document, extraction, match, po_number)
+        findings = run_rules(context)
+        completeness = assess(context)
+        uow.save_findings(item.invoice_id, findings)
+        billed = [LineBilling(po_line_no=b.po_line.line_no, quantity=b.line.quantity,
+                              amount=b.line.amount) for b in billed_lines(context)]
+        uow.save_billed_lines(item.invoice_id, po_number, billed)
+        uow.audit(item.invoice_id, "rules", "apx", {
+            "vendor_id": vendor.vendor_id if vendor else None,
+            "vendor_match": match.vendor.method,
+            "po_number": po_number,
+            "findings": [f.code for f in findings],
+            "unconfirmed": {fact.name: fact.detail for fact in completeness.gaps},
+            "policy_version": rt.policy.version,
+        })
+        uow.commit()
+    return CheckResult(findings=findings, match=match, completeness=completeness)
+
+
+def _rule_context(
+    rt: Runtime, uow: UnitOfWork, item: IntakeResult, document: ParsedDocument,
+    extraction: Extraction, match: MatchResult, po_number: str | None,
+) -> RuleContext:
+    invoice, vendor = extraction.invoice, match.vendor.vendor
+    return RuleContext(
         extraction=extraction,
         document_text=document.text,
         hidden_text=document.hidden_text,
@@ -171,32 +204,17 @@ def check(
         master=rt.master,
         match=match,
         prior_invoices=(
-            rt.store.prior_invoices(item.invoice_id, vendor.vendor_id, invoice.invoice_number,
+            uow.prior_invoices(item.invoice_id, vendor.vendor_id, invoice.invoice_number,
                                     invoice.total) if vendor else ()
         ),
-        prior_on_po=rt.store.prior_on_po(item.invoice_id, po_number) if po_number else (),
+        prior_on_po=uow.prior_on_po(item.invoice_id, po_number) if po_number else (),
         billed_before=(
-            rt.store.billed_before(item.invoice_id, match.po.po_number) if match.po else ()
+            uow.billed_before(item.invoice_id, match.po.po_number) if match.po else ()
         ),
         policy=rt.policy,
         catalog=rt.catalog,
         as_of=rt.spec.as_of,
     )
-    findings = run_rules(context)
-    completeness = assess(context)
-    rt.store.save_findings(item.invoice_id, findings)
-    billed = [LineBilling(po_line_no=b.po_line.line_no, quantity=b.line.quantity,
-                          amount=b.line.amount) for b in billed_lines(context)]
-    rt.store.save_billed_lines(item.invoice_id, po_number, billed)
-    rt.store.audit(item.invoice_id, "rules", "apx", {
-        "vendor_id": vendor.vendor_id if vendor else None,
-        "vendor_match": match.vendor.method,
-        "po_number": po_number,
-        "findings": [f.code for f in findings],
-        "unconfirmed": {fact.name: fact.detail for fact in completeness.gaps},
-        "policy_version": rt.policy.version,
-    })
-    return CheckResult(findings=findings, match=match, completeness=completeness)
 
 
 def classify(
@@ -208,12 +226,14 @@ def classify(
     run = classify_run(findings, _summary(item, invoice), recorder, catalog=rt.catalog,
                        cache_key=item.sha256)
     result = run.classification
-    rt.store.save_classification(item.invoice_id, result)
-    _record_calls(rt, item.invoice_id, recorder)
-    rt.store.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
-        "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
-        "fallback_reason": run.fallback_reason,
-    })
+    with rt.store.unit_of_work() as uow:
+        uow.save_classification(item.invoice_id, result)
+        _record_calls(uow, item.invoice_id, recorder)
+        uow.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
+            "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
+            "fallback_reason": run.fallback_reason,
+        })
+        uow.commit()
     return result
 
 
@@ -222,8 +242,10 @@ def decide(
     completeness: Completeness,
 ) -> Decision:
     decision = decide_by_policy(findings, total, rt.policy, rt.catalog, completeness)
-    rt.store.save_decision(item.invoice_id, decision)
-    rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
+    with rt.store.unit_of_work() as uow:
+        uow.save_decision(item.invoice_id, decision)
+        uow.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
+        uow.commit()
     return decision
 
 
@@ -231,9 +253,37 @@ def post(rt: Runtime, item: IntakeResult, decision: Decision) -> bool:
     """Export an approved invoice to the ERP exactly once (a retry posts nothing new)."""
     if decision.outcome is not Outcome.APPROVE:
         return False
-    posted = rt.store.post_voucher(item.invoice_id)
-    rt.store.audit(item.invoice_id, "post", "erp", {"posted": posted})
-    return posted
+    try:
+        with rt.store.unit_of_work() as uow:
+            posted = uow.post_voucher(item.invoice_id)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": posted})
+            uow.commit()
+        return posted
+    except WriteConflict as conflict:
+        return _post_refused(rt, item, decision, str(conflict))
+
+
+def _post_refused(rt: Runtime, item: IntakeResult, decision: Decision, conflict: str) -> bool:
+    """The voucher collided with one already posted: by another worker for these very
+    bytes (then it is posted, once), or for the same vendor, number and amount under other
+    bytes — a copy of a paid invoice, which goes to a person instead of being paid twice."""
+    with rt.store.unit_of_work() as uow:
+        if uow.voucher_exists(item.invoice_id):
+            uow.set_status(item.invoice_id, InvoiceStatus.POSTED)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": False, "by": "another worker"})
+        else:
+            reason = ("Not posted: a voucher with the same vendor, invoice number and amount "
+                      "was posted already (another copy of this invoice?)")
+            total = uow.invoice_row(item.invoice_id).total
+            refused = decision.model_copy(update={
+                "outcome": Outcome.REVIEW, "reason": reason, "four_eyes": True,
+                "approver_role": rt.policy.approver_for(total if total is not None
+                                                        else Decimal(0))})
+            uow.save_decision(item.invoice_id, refused)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": False, "refused": conflict})
+            uow.audit(item.invoice_id, "decide", "policy", refused.model_dump(mode="json"))
+        uow.commit()
+    return False
 
 
 def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
@@ -263,10 +313,14 @@ def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
     invoice_id, status = "", "failed"
     if path.is_file():
         sha = _sha256(path.read_bytes())
-        if rt.store.invoice(sha) is not None:
+        record = rt.store.invoice(sha)
+        if record is not None:
             invoice_id = sha
-            rt.store.set_status(sha, "failed", reason)
-            rt.store.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
+            with rt.store.unit_of_work() as uow:
+                if can_move(record.status, InvoiceStatus.FAILED):  # a paid one stays paid
+                    uow.set_status(sha, InvoiceStatus.FAILED, reason)
+                uow.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
+                uow.commit()
     else:
         reason = f"File not found: {path}"
     return ProcessingResult(
@@ -277,12 +331,12 @@ def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
     )
 
 
-def _record_calls(rt: Runtime, invoice_id: str, recorder: RecordingGateway | None) -> None:
+def _record_calls(uow: UnitOfWork, invoice_id: str, recorder: RecordingGateway | None) -> None:
     for step, reason in recorder.failures if recorder else []:
-        rt.store.audit(invoice_id, f"model.{step}.failed", "apx", {"reason": reason[:2000]})
+        uow.audit(invoice_id, f"model.{step}.failed", "apx", {"reason": reason[:2000]})
     for answer in recorder.answers if recorder else []:
-        rt.store.record_model_call(invoice_id, answer)
-        rt.store.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {
+        uow.record_model_call(invoice_id, answer)
+        uow.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {
             "prompt_version": answer.prompt_version, "cached": answer.cached,
             "prompt_tokens": answer.prompt_tokens, "completion_tokens": answer.completion_tokens,
             "cost": str(answer.cost), "latency_ms": answer.latency_ms, "answer": answer.data,

@@ -13,7 +13,10 @@ from store.repository import Store
 
 
 def _register(store: Store, sha: str = "a" * 64) -> str:
-    return store.register_document(sha, "inv.pdf", 10, "/tmp/inv.pdf").invoice_id
+    """A registered and parsed invoice, ready for the extract stage's writes."""
+    invoice_id = store.register_document(sha, "inv.pdf", 10, "/tmp/inv.pdf").invoice_id
+    store.set_status(invoice_id, "parsed")
+    return invoice_id
 
 
 def test_same_bytes_are_one_invoice(store: Store) -> None:
@@ -80,11 +83,11 @@ def test_prior_invoices_by_number_or_total(store: Store) -> None:
 
 
 def test_audit_chain_detects_tampering(store: Store) -> None:
-    invoice_id = _register(store)
-    for step in ("intake", "parse", "decide"):
+    invoice_id = _register(store)  # registering appends the intake event itself
+    for step in ("parse", "extract", "decide"):
         store.audit(invoice_id, step, "apx", {"step": step, "amount": "1.00"})
     check = store.verify_audit()
-    assert check.ok and check.events == 3
+    assert check.ok and check.events == 4
     with store.engine.begin() as connection:
         rows = connection.execute(text("SELECT id FROM audit_events ORDER BY id")).all()
         connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE id = :id"),

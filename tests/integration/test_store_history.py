@@ -37,6 +37,7 @@ D = Decimal
 def _invoice(store: Store, n: int, number: str | None, total: str | None,
              po_number: str | None = None, vendor_id: str = "V1") -> str:
     invoice_id = store.register_document(f"{n:064d}", f"{n:03d}.pdf", 10, "/x").invoice_id
+    store.set_status(invoice_id, "parsed")
     doc = InvoiceDocument(invoice_number=number, total=D(total) if total else None)
     store.save_extraction(invoice_id, Extraction(invoice=doc), vendor_id=None)
     store.save_match(invoice_id, vendor_id, po_number)
@@ -133,6 +134,7 @@ def _check(rt: Runtime, n: int, number: str, quantity: str) -> tuple[str, list[s
     item = IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=f"{n}.pdf",
                         stored_path="/x", new=True, status="received", finished=False)
     extraction = Extraction(invoice=doc)
+    rt.store.set_status(item.invoice_id, "parsed")
     rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
     parsed = ParsedDocument(sha256=sha, file_name=item.file_name, pages=[
         ParsedPage(number=1, width=595, height=842, text=render(doc), words=[])])
