@@ -13,7 +13,7 @@ from models.catalog import UNKNOWN_PATTERN, Catalog
 from models.findings import Finding
 from models.gateway import DOCUMENT_NOTICE, quote_document
 
-PROMPT_VERSION = "classification-v2"
+PROMPT_VERSION = "classification-v3"
 EXPLANATION_MAX_CHARS = 300
 MAX_TOKENS = 330
 """Room for the id and a full 300-character explanation even at one token per character

@@ -1,19 +1,35 @@
 """BANK_DETAILS_CHANGED: remit-to account differs from the vendor master.
 
-Fires when: the invoice states an IBAN, the resolved vendor has an IBAN in the vendor master, and
-the two differ when compared without spaces and case.
+Fires when: the vendor is resolved and an account the invoice asks to be paid to differs from the
+vendor master. Accounts are read only from the payment (remit-to) part of the document
+(extractors/bank.py: a "Bank details" / "Remit to" / "Bankverbindung" block or an IBAN, BIC,
+routing or sort code label), never from the bill-to or ship-to block or a line about the
+customer's own account. Each account is compared identifier by identifier, compacted (no spaces,
+case or separators): the IBAN with the master's IBAN (a UK or Irish IBAN with the master's sort
+code and account number when it has no IBAN); without an IBAN, the account number (leading zeros
+aside), the UK sort code and the US ABA routing number with the master's (a UK or Irish master
+IBAN supplies sort code and account number); the BIC on its first eight characters. It differs
+when any identifier both sides have differs, or when no identifier could be compared at all while
+the invoice names an account (an IBAN or account number) and the master has one (IBAN or account
+number) for the vendor. One finding lists every changed account.
 Why it matters: a changed remit-to account is the most common invoice fraud (a hijacked mailbox, a
 forged invoice). Bank details change only through vendor master maintenance with a call-back to a
-known contact, never because an invoice says so. The message masks both IBANs (first and last four
-characters); the evidence keeps them in full.
+known contact, never because an invoice says so. The message masks IBANs and account numbers
+longer than eight characters (first and last four); the evidence keeps them in full.
 Example: Lumen IT Consulting's master IBAN is NL91ABNA0417164300; invoice LIT-2026-131 asks for
-payment to NL20 INGB 0001 2345 67: "The invoice asks for payment to IBAN NL20…4567, but the vendor
-master has NL91…4300 for Lumen IT Consulting B.V.: verify by phone before paying".
+payment to NL20 INGB 0001 2345 67, BIC INGBNL2A: "The invoice asks for payment to IBAN NL20…4567,
+BIC INGBNL2A, but the vendor master has IBAN NL91…4300 for Lumen IT Consulting B.V.: verify by
+phone before paying". A US vendor on file with routing 021000021 and account 4401556789 asks in its
+"Remit to" block for routing 026009593, account 8812345670: "The invoice asks for payment to
+routing 026009593, account 8812…5670, but the vendor master has routing 021000021, account
+4401…6789 for Harbor Packaging Co: verify by phone before paying".
 Policy keys: none
-Does not fire when: the vendor is unknown (UNKNOWN_VENDOR); the invoice states no IBAN; the master
-has no IBAN for the vendor; the IBANs differ only in spaces or case. Only IBANs are read and
-compared: other account formats (UK sort code and account number, US routing number) are not
-checked.
+Does not fire when: the vendor is unknown (UNKNOWN_VENDOR); the invoice prints no bank details in
+its payment part (an IBAN in the bill-to block or one for a direct debit is not read); every
+identifier both sides have agrees, apart from spaces, case, an account number's leading zeros or a
+BIC's branch code; nothing can be compared and the master has no account (IBAN or account number)
+for the vendor, or the invoice names none (a BIC or a routing number alone names a bank, not an
+account).
 """
 
 from __future__ import annotations

@@ -1,18 +1,24 @@
-"""DUPLICATE_EXACT: same vendor and invoice number already processed.
+"""DUPLICATE_EXACT: same vendor, invoice number (ignoring format) and amount already processed.
 
-Fires when: an invoice processed earlier for the same resolved vendor has the same invoice number,
-compared without case, spaces or punctuation ("INV-10231" = "inv 10231"), whatever that earlier
-invoice's amounts, file or decision. One finding, naming the first such invoice.
-Why it matters: a vendor never bills the same invoice number twice: a second copy (re-sent,
-re-scanned, stamped COPY, another format of the same invoice) must not be paid again. The policy
-rejects it (`routing.reject_on`).
-Example: INV-10231 from Acme for 1,250.00 was approved last week; the same invoice arrives again
-with a COPY stamp: "Invoice INV-10231 from Acme Office Supplies Ltd was already processed
-(001-acme-inv-10231.pdf, 2026-11-03, decision: approve)".
-Policy keys: none
+Fires when: an invoice processed earlier (all of history, whatever its file or decision) for the
+same resolved vendor has the same invoice number in its normal form (models/keys.py: case, spaces,
+punctuation, leading "invoice number" words such as INV, Rechnung Nr. or Facture n°, and leading
+zeros do not count: "INV-0042" = "inv 42" = "Rechnung Nr. 0042"), exactly the same total (in the
+same currency when both state one), and an invoice date at most `duplicates.exact_window_days` days
+before or after this one. One finding, naming the first such invoice.
+Why it matters: a vendor never bills the same invoice twice: a second copy (re-sent, re-scanned,
+stamped COPY, another format of the same invoice) must not be paid again. The policy rejects it
+outright (`routing.reject_on`), so it asks for all three: number, amount and date.
+Example: Acme's INV-10231 of 2026-09-08 for 1,600.20 GBP was approved; the same invoice arrives
+again with a COPY stamp: "Invoice INV-10231 from Acme Office Supplies Ltd was already processed
+(001-acme-inv-10231.pdf, 2026-09-08, decision: approve)".
+Policy keys: duplicates.exact_window_days
 Does not fire when: the vendor is unknown or no invoice number was read; the earlier invoice with
 that number is another vendor's (number ranges overlap between vendors); it is the first of the
-copies to arrive; the numbers are only similar ("INV-10231A": DUPLICATE_SUSPECTED).
+copies to arrive. The same number with another total or currency, a total or date missing on either
+side, or dates farther apart than the window is a re-used number, DUPLICATE_SUSPECTED (reviewed,
+never rejected); so is a number that is only similar ("INV-10231A") with the same total and a near
+date.
 """
 
 from __future__ import annotations

@@ -1,20 +1,35 @@
-"""DUPLICATE_SUSPECTED: same vendor, amount and near date, similar number.
+"""DUPLICATE_SUSPECTED: same vendor and amount near in date, similar number; or a reused number.
 
-Fires when: an invoice processed earlier for the same resolved vendor has another invoice number
-(normalised as for DUPLICATE_EXACT) whose rapidfuzz ratio to this one is at least
-`duplicates.number_similarity`, exactly the same total, and an invoice date at most
-`duplicates.window_days` days before or after this one. One finding per such invoice.
-Why it matters: re-billing under a slightly changed number slips past the exact duplicate check; it
-is a classic double payment and fraud pattern, and only a person comparing the two documents can
-tell a re-issue from a genuine second invoice.
-Example: Brightline billed BCS-7781 for 2,400.00 on 2026-11-02; BCS-7781A for 2,400.00 dated
+Fires when: the invoice is no exact duplicate (no earlier invoice makes it DUPLICATE_EXACT), and an
+invoice processed earlier (all of history) for the same resolved vendor either has the same invoice
+number in its normal form (as for DUPLICATE_EXACT: "INV-0042" = "42") but another total or currency,
+a total or date missing on either side, or a date more than `duplicates.exact_window_days` days
+apart; or has another number whose normal form is at least `duplicates.number_similarity` similar
+(rapidfuzz ratio) to this one, exactly the same total (same currency when both state one), and an
+invoice date at most `duplicates.window_days` days before or after this one, unless the two look
+like consecutive invoices of a recurring series (the same number stem with a higher trailing number
+on the later-dated invoice, dated `duplicates.recurring_min_days` to `duplicates.recurring_max_days`
+days apart). One finding per such earlier invoice.
+Why it matters: re-billing under a slightly changed number slips past the exact duplicate check, and
+a number used again (a corrected re-issue, an altered copy, a number range restarted) may be the
+same claim twice; both are classic double-payment and fraud patterns, and only a person comparing
+the two documents can tell a re-issue from a genuine second invoice. It is reviewed by two people
+(`routing.four_eyes_on`), never rejected automatically.
+Example: Brightline billed BCS-7781 for 3,638.52 on 2026-11-02; BCS-7781A for 3,638.52 dated
 2026-11-05 arrives: "Possible duplicate of invoice BCS-7781 (010-brightline-bcs-7781.pdf): same
-vendor and total 2,400.00, dates 3 days apart, invoice numbers 93 % similar".
-Policy keys: duplicates.window_days, duplicates.number_similarity
-Does not fire when: the vendor is unknown; either invoice lacks a number, a total or a date; the
-totals differ even by a cent; the numbers are equal once normalised (DUPLICATE_EXACT); the numbers
-are less similar than the threshold (INV-1001 and INV-2417); the dates are further apart than the
-window.
+vendor and total 3,638.52, dates 3 days apart, invoice numbers 93 % similar". Nordwind's
+RE-2026-04417 of 2026-09-09 was 2,871.47 EUR; another RE-2026-04417, for 2,142.00 EUR and dated
+2026-11-12, arrives: "Possible duplicate of invoice RE-2026-04417 (002-nordwind-re-2026-04417.pdf):
+the same invoice number, but totals 2,142.00 EUR and 2,871.47 EUR, dates 64 days apart".
+Policy keys: duplicates.exact_window_days, duplicates.number_similarity, duplicates.window_days,
+duplicates.recurring_min_days, duplicates.recurring_max_days
+Does not fire when: the vendor is unknown or no invoice number was read; the earlier invoice is
+another vendor's; any earlier invoice has the same number, total and a date within
+`duplicates.exact_window_days` (DUPLICATE_EXACT rejects the invoice, and this rule stays silent).
+For another number: the totals differ even by a cent or are in other currencies; a total or date is
+missing; the numbers are less similar than the threshold (INV-1001 and INV-2417); the dates are
+further apart than `duplicates.window_days`; it is the next invoice of a series about a month later
+(INV-2026-0101 of 2026-10-13 and INV-2026-0102 of 2026-11-10, same amount).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """EXTRACTION_UNVERIFIED: extracted values could not be grounded in the document.
 
 Fires when: a fact the decision depends on was not read or not confirmed — the vendor's identity
-(matched by name only: its tax id was not read or differs, and no bank account confirms it), the
-invoice number, the invoice date, the currency or the total missing from the document, not
-printed in it, or only picked by the model with nothing independent to confirm it (a model's
-total counts when subtotal + tax agree) — or extraction recorded any other field in
-`Extraction.unverified` (a value not printed in the document, an e-invoice attachment that could
-not be used, a page that could not be compared with its e-invoice XML). One finding lists every
-such field with its reason. Vendor-independent.
+(matched by name or alias, not by tax id, unless the master has no tax id for it and the
+invoice's IBAN is the master's), the invoice number, the invoice date,
+the currency or the total missing from the document, not printed in it, or only picked by the
+model with nothing independent to confirm it (a model's total counts when subtotal + tax agree)
+— or extraction recorded any other field in `Extraction.unverified` (a value not printed in the
+document, an e-invoice attachment that could not be used, a page that could not be compared with
+its e-invoice XML). One finding lists every such field with its reason. Vendor-independent.
 Why it matters: a value that is not in the document may be a model guess or a misreading; nothing
 is paid on a guess. Ungrounded values are removed from the invoice, so the other rules never judge
 them, and a person reads those fields from the document.
@@ -16,9 +16,10 @@ number is read: "1 extracted value(s) could not be confirmed in the document —
 not found on the document".
 Policy keys: tolerances.arithmetic
 Does not fire when: every fact was read by code (or from e-invoice XML) and found printed, and the
-vendor was identified by its tax id. Line items of a PO invoice are LINES_NOT_READ's; a vendor not
-in the master at all is UNKNOWN_VENDOR's; files that cannot be read at all are
-UNREADABLE_DOCUMENT, reported by the pipeline.
+vendor was identified by its tax id (or, with no tax id on file, by name and the master's IBAN).
+Line items of a PO invoice are LINES_NOT_READ's; a vendor not in the master at all is
+UNKNOWN_VENDOR's; files that cannot be read at all are UNREADABLE_DOCUMENT, reported by the
+pipeline.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Fires when: the invoice quotes a PO number and its completeness record (rules/co
 says the line items are missing or unconfirmed for a reason of reading: no line item could be
 read at all (a table header APX does not know, a page that did not parse, an e-invoice profile
 without lines), a line was dropped because its quantity, price, amount or description is not
-printed, or there is neither a subtotal nor a total to check the lines against. One finding
-names the reason and the PO.
+printed, or there is no subtotal to check the lines against and no total they add up to (with
+the tax). One finding names the reason and the PO.
 Why it matters: a PO invoice is paid line by line against the PO and the goods receipts; lines
 that were not read are lines whose price, quantity and receipt were never checked, so paying
 the invoice would pay money nobody compared with the order.

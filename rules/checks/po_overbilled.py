@@ -1,19 +1,29 @@
-"""PO_OVERBILLED: all invoices against the PO together exceed it.
+"""PO_OVERBILLED: all invoices against the PO together exceed its value or a line's quantity.
 
-Fires when: the invoice bills its own vendor's existing PO and has a subtotal, and that subtotal
-plus the subtotals of the invoices processed earlier on the same PO exceeds the PO's net amount (Σ
-quantity × unit price of its lines) by more than `tolerances.arithmetic`. An earlier invoice counts
-unless it was rejected or carries this invoice's number. Net amounts, before tax.
+Fires when: on an invoice that bills its own vendor's existing PO, either (value) the invoice has a
+subtotal, and that subtotal plus the subtotals of the invoices processed earlier on the same PO (all
+of history) exceeds the PO's net amount (Σ quantity × unit price of its lines) by more than
+`tolerances.arithmetic`: one finding; or (quantity) a line matched to a PO line, itself within that
+PO line's ordered quantity, brings the quantity billed on the PO line so far (with what earlier
+invoices billed on it, `rules.scope.billed_so_far`) above the quantity ordered: one finding per
+line, for the excess this invoice adds (at most its own quantity) × its unit price, no tolerance. An
+earlier invoice counts unless it was rejected or carries this invoice's number in its normal form (a
+copy of it). Net amounts, before tax.
 Why it matters: each invoice can pass its own line checks while together they bill more than was
-ordered; the PO is the spending approval, and the excess is money nobody approved.
+ordered, in money or in pieces; the PO is the spending approval, and the excess is money nobody
+approved.
 Example: PO-2026-0132 orders 20 motors at 189.00 (3,780.00 net); KIP-558214 billed 12 (2,268.00),
-KIP-558290 bills 11 more (2,079.00): "PO PO-2026-0132 is worth 3,780.00 net; this invoice
-(2,079.00) and 1 earlier invoice(s) (2,268.00) bill 4,347.00, 567.00 too much".
+KIP-558290 bills 11 more (2,079.00): "PO PO-2026-0132 is worth 3,780.00 net; this invoice (2,079.00)
+and 1 earlier invoice(s) (2,268.00) bill 4,347.00, 567.00 too much", and for the line "Line 1
+'Electric motor 0.5 HP, 1725 rpm, TEFC': 11 billed now and 12 before (KIP-558214) make 23, 3 more
+than the 20 ordered on PO PO-2026-0132 line 1", amount 567.00.
 Policy keys: tolerances.arithmetic
 Does not fire when: there is no PO, it does not exist or is another vendor's; the invoice is a
-credit note or has no subtotal; earlier invoices were rejected, lack a subtotal, or carry this
-invoice's number (copies: DUPLICATE_EXACT); the total billed stays within the PO's net amount plus
-the tolerance. A single invoice above the PO fires on its own.
+credit note; earlier invoices were rejected, or carry this invoice's number (copies:
+DUPLICATE_EXACT); the value billed stays within the PO's net amount plus the tolerance (no value
+check without a subtotal; an earlier invoice without one adds nothing), and the quantities billed on
+each PO line stay within the ordered quantity. A single invoice above the PO's value fires on its
+own; a single line above its PO line's quantity is QTY_OVER_ORDERED's, not this.
 """
 
 from __future__ import annotations

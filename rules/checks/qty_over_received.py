@@ -1,16 +1,25 @@
-"""QTY_OVER_RECEIVED: billed quantity above the quantity received so far on a line with a receipt.
+"""QTY_OVER_RECEIVED: this and earlier invoices bill more of a PO line than received so far.
 
 Fires when: on an invoice that bills its own vendor's PO, a line matched to a PO line with some
-quantity received (all goods receipts of that PO line added up) bills more than that received
-quantity plus `tolerances.quantity_over_received`: one finding per line, for the excess × the
-invoice's unit price.
+quantity received (all goods receipts of that PO line added up) makes the quantity billed on that
+PO line so far (this line's quantity plus what earlier invoices that were not rejected billed on
+the same PO line, `rules.scope.billed_so_far`; an earlier invoice with this invoice's number in its
+normal form is a copy of it and does not count) exceed the received quantity plus
+`tolerances.quantity_over_received`: one finding per line, for the excess this invoice adds (at
+most its own quantity) × its unit price.
 Why it matters: the 3-way match: paying for goods not yet received risks paying for goods that
-never come. The excess can be paid once the rest has arrived.
-Example: 10 pallets billed on PO line 1, 6 received so far: "Line 1 'Euro pallet 1200x800': billed
-quantity 10 is 4 more than the 6 received so far (PO line 1)".
+never come. Split invoices must not pay for the same received goods twice: each one can stay
+within the receipt while together they bill more. The excess can be paid once the rest has
+arrived.
+Example: PO line 1 orders 20 reams of A4 copy paper at 4.50, 12 are received so far; INV-10252
+billed 12, and INV-10258 bills 8 more: "Line 1 'A4 copy paper 80g': billed quantity 8 and 12
+billed before (INV-10252) make 20, 8 more than the 12 received so far (PO line 1)", amount 36.00.
+Without an earlier invoice, 16 billed: "Line 1 'A4 copy paper 80g': billed quantity 16 is 4 more
+than the 12 received so far (PO line 1)", amount 18.00.
 Policy keys: tolerances.quantity_over_received
 Does not fire when: nothing at all was received on that PO line (RECEIPT_PENDING's case); the
-billed quantity is within the received quantity plus the tolerance; the line matches no PO line;
+quantity billed so far is within the received quantity plus the tolerance; earlier invoices were
+rejected or carry this invoice's number (copies: DUPLICATE_EXACT); the line matches no PO line;
 there is no PO, it does not exist or is another vendor's; the invoice is a credit note.
 """
 

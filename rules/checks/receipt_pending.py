@@ -1,19 +1,25 @@
-"""RECEIPT_PENDING: nothing received yet on the billed PO lines: hold and re-match on receipt.
+"""RECEIPT_PENDING: a billed PO line with nothing received yet: hold and re-match on receipt.
 
-Fires when: on an invoice that bills its own vendor's PO, nothing at all has been received on the
-PO lines it bills (the PO lines its lines matched; every line of the PO when no invoice line could
-be read). One finding.
+Fires when: on an invoice that bills its own vendor's PO, one or more of the PO lines it bills has
+nothing received yet (the goods receipts of that PO line add up to zero or less), each billed line
+counted on its own, even when the others arrived. The billed lines are the PO lines its lines
+matched; every line of the PO when no invoice line could be read. One finding naming the pending PO
+lines: for the pending lines' amounts when other billed lines arrived and the lines were read, else
+for the subtotal.
 Why it matters: the invoice is not wrong, just early: it waits for the goods receipt and is matched
-again when the receipt is posted, rather than being paid for goods not delivered. When it is the
-only finding, the policy holds the invoice (`routing.hold_when_only`) instead of sending it to
-review.
-Example: a Harbor invoice bills lines 1 and 2 of PO-2026-0143, and no goods receipt is posted yet:
-"Nothing has been received yet on PO PO-2026-0143 (lines 1, 2): hold until the goods receipt is
-posted".
+again when the receipt is posted, rather than being paid for goods not delivered. A line still
+missing must not be paid along with the lines that arrived. When it is the only finding, the policy
+holds the invoice (`routing.hold_when_only`) instead of sending it to review.
+Example: a Harbor invoice bills cartons (PO-2026-0143 line 1, 3,000 received) and 150 pallets at
+14.75 (line 3, nothing received yet): "Nothing has been received yet on PO PO-2026-0143 line 3,
+though line 1 arrived: hold until the goods receipt is posted", amount 2,212.50. With nothing
+received on either line: "Nothing has been received yet on PO PO-2026-0143 (lines 1, 3): hold until
+the goods receipt is posted".
 Policy keys: none
-Does not fire when: anything was received on any billed PO line (partial receipts are
-QTY_OVER_RECEIVED's); the invoice has lines but none matches a PO line (UNMATCHED_LINE); there is
-no PO, it does not exist or is another vendor's; the invoice is a credit note.
+Does not fire when: every billed PO line has some quantity received (a partial receipt is
+QTY_OVER_RECEIVED's); the invoice has lines but none matches a PO line (UNMATCHED_LINE), and
+unmatched lines next to matched ones do not count; PO lines the invoice does not bill are not looked
+at; there is no PO, it does not exist or is another vendor's; the invoice is a credit note.
 """
 
 from __future__ import annotations

@@ -1,19 +1,26 @@
 """TAX_CALCULATION_ERROR: tax amount differs from rate x base.
 
-Fires when: the invoice states a tax amount and a subtotal, and the tax differs by more than
-`tolerances.tax_amount` from the expected tax: the stated rate (the header rate, else the one rate
-all lines share) × the subtotal, or, when lines carry different rates, Σ each line's amount × its
-rate; rounded half up to cents as invoices print them. Vendor-independent: it checks the document
-against itself.
+Fires when: the invoice states a tax amount and a subtotal, both confirmed by extraction (neither
+is in `Extraction.unverified`), and the tax differs from the expected tax, rounded half up to cents
+as invoices print it, by more than `tolerances.tax_amount` plus `tolerances.tax_per_line` for every
+invoice line. The expected tax: when the lines carry different rates (each line's own rate, else
+the header rate), Σ rate × the net amount of each rate group, provided the lines add up to the
+subtotal within `tolerances.arithmetic`; otherwise the stated rate (the header rate, else the one
+rate all lines share) × the subtotal. Vendor-independent: it checks the document against itself.
 Why it matters: input tax can be reclaimed only as correctly invoiced; a wrong tax amount needs a
-corrected invoice, or the tax authority disallows the reclaim.
-Example: subtotal 2,350.00 at 19 % makes 446.50, but the invoice states VAT 456.50: "Tax 456.50 is
-not 19 % of the subtotal 2,350.00 (446.50 expected, difference 10.00, tolerance 0.01)".
-Policy keys: tolerances.tax_amount
-Does not fire when: no tax or no subtotal was read; no rate is stated in the header, and the lines
-neither share one rate nor all state theirs; the difference is within the tolerance. Whether the
-rate is the right one for the goods is TAX_RATE_UNEXPECTED's question; whether subtotal + tax =
-total is ARITHMETIC_ERROR's.
+corrected invoice, or the tax authority disallows the reclaim. Vendors round per line, per rate or
+on the total, so the allowance grows with the number of lines.
+Example: a three-line invoice, subtotal 2,350.00 at 19 %, makes 446.50, but states VAT 456.50:
+"Tax 456.50 is not 19 % of the subtotal 2,350.00 (446.50 expected, difference 10.00, tolerance
+0.025)". Lines of 1,000.00 at 19 % and 200.00 at 7 %, VAT stated 228.00: "Tax 228.00 is not the
+sum over its tax rates (7 % of 200.00 + 19 % of 1,000.00) (204.00 expected, difference 24.00,
+tolerance 0.02)".
+Policy keys: tolerances.tax_amount, tolerances.tax_per_line, tolerances.arithmetic
+Does not fire when: no tax or no subtotal was read, or either could not be confirmed
+(EXTRACTION_UNVERIFIED's); no rate is stated in the header, and the lines neither share one rate
+nor all state theirs; lines at several rates do not add up to the subtotal (ARITHMETIC_ERROR's);
+the difference is within the tolerance. Whether the rate is the right one for the goods is
+TAX_RATE_UNEXPECTED's question; whether subtotal + tax = total is ARITHMETIC_ERROR's.
 """
 
 from __future__ import annotations
