@@ -55,6 +55,7 @@ def _run_with_progress(
     documents_dir: Path, as_of: date, no_model: bool, model_cache_file: Path | None,
 ) -> tuple[list[ProcessingResult], Store]:
     """Run the batch with a progress bar; unreadable ERP data ends the command with its reason."""
+    from apx.report import safe
     from apx.runner import run_files
     from erp.csv_master import MasterDataError
 
@@ -65,7 +66,7 @@ def _run_with_progress(
             task = progress.add_task(label, total=len(files), current="starting Prefect…")
 
             def advance(outcome: ProcessingResult) -> None:
-                progress.update(task, advance=1, current=(
+                progress.update(task, advance=1, current=safe(
                     f"{outcome.file_name}: {outcome.decision or outcome.status}"))
 
             return run_files(

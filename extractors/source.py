@@ -16,6 +16,8 @@ from extractors.einvoice.safexml import parse_xml
 from extractors.pdf import UnreadableDocument, parse_pdf
 from models.documents import ParsedDocument, ParsedPage
 
+NO_TEXT_LAYER = "no text layer"
+
 
 class SourceDocument(BaseModel):
     document: ParsedDocument
@@ -47,6 +49,8 @@ def read_source(path: Path, sha256: str) -> SourceDocument:
     try:
         document = parse_pdf(path, sha256)
     except UnreadableDocument as unreadable:
+        if NO_TEXT_LAYER not in unreadable.reason:  # a bomb, damage, a password: stop here
+            raise
         return _xml_behind_unreadable_page(path, sha256, unreadable)
     try:
         einvoice = einvoice_from_pdf(path)

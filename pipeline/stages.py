@@ -70,17 +70,38 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _keep_original(path: Path, documents_dir: Path) -> tuple[str, int, Path]:
+    """Copy the file into the document store while hashing it, in chunks (a huge file costs
+    disk, never memory); the copy is renamed to its SHA-256 at the end, atomically, so a
+    crash never leaves a half-written original. Readable by the owner only."""
+    documents_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = documents_dir / f".incoming.{os.getpid()}.{os.urandom(6).hex()}.part"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with path.open("rb") as source, os.fdopen(
+            os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+        ) as target:
+            while chunk := source.read(1024 * 1024):
+                digest.update(chunk)
+                target.write(chunk)
+                size += len(chunk)
+        sha = digest.hexdigest()
+        stored = documents_dir / sha[:2] / f"{sha}{path.suffix.lower()}"
+        stored.parent.mkdir(mode=0o700, exist_ok=True)
+        if stored.exists():
+            partial.unlink()
+        else:
+            partial.replace(stored)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return sha, size, stored
+
+
 def intake(rt: Runtime, path: Path) -> IntakeResult:
     """Identify the file by the SHA-256 of its bytes and keep the original, content-addressed."""
-    data = path.read_bytes()
-    sha = _sha256(data)
-    stored = Path(rt.spec.documents_dir) / sha[:2] / f"{sha}{path.suffix.lower()}"
-    if not stored.exists():
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(f".{stored.name}.{os.getpid()}.part")
-        partial.write_bytes(data)
-        partial.replace(stored)  # atomic: a crash never leaves a half-written original
-    record = rt.store.register_document(sha, path.name, len(data), str(stored))  # + audit
+    sha, size, stored = _keep_original(path, Path(rt.spec.documents_dir))
+    record = rt.store.register_document(sha, path.name, size, str(stored))  # + its audit
     return IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=path.name,
                         stored_path=str(stored), new=record.created, status=record.status,
                         finished=record.finished)
@@ -312,7 +333,11 @@ def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
               "the file is kept, run it again.")
     invoice_id, status = "", "failed"
     if path.is_file():
-        sha = _sha256(path.read_bytes())
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+        sha = digest.hexdigest()
         record = rt.store.invoice(sha)
         if record is not None:
             invoice_id = sha

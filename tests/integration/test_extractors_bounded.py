@@ -22,7 +22,7 @@ from tests.hostile.build_corpus import (
     operator_flood,
 )
 
-SAMPLES = sorted((Path(__file__).resolve().parent.parent / "sample_data" / "invoices")
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "sample_data" / "invoices")
                  .glob("*.pdf"))
 LOCAL = ParseLimits(isolate=False)
 
