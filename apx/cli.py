@@ -71,7 +71,7 @@ def _run_with_progress(
 
             return run_files(
                 files, erp_dir=erp_dir, database_url=database_url, documents_dir=documents_dir,
-                policy_file=settings.policy_file, as_of=as_of,
+                policy_file=settings.policy_file, as_of=as_of, parse_limits=settings.parse,
                 extraction_mode=settings.extraction_mode,
                 use_model=settings.use_model and not no_model,
                 model_cache_file=model_cache_file, on_progress=advance,

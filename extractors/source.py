@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from extractors.einvoice import EInvoice, InvalidEInvoice, einvoice_from_pdf, read_einvoice_xml
 from extractors.einvoice.safexml import parse_xml
+from extractors.limits import ParseLimits
 from extractors.pdf import UnreadableDocument, parse_pdf
 from models.documents import ParsedDocument, ParsedPage
 
@@ -38,7 +39,7 @@ def _looks_like_xml(head: bytes) -> bool:
     return stripped.startswith(b"<")
 
 
-def read_source(path: Path, sha256: str) -> SourceDocument:
+def read_source(path: Path, sha256: str, limits: ParseLimits | None = None) -> SourceDocument:
     try:
         with path.open("rb") as handle:
             head = handle.read(64)
@@ -47,7 +48,7 @@ def read_source(path: Path, sha256: str) -> SourceDocument:
     if _looks_like_xml(head):
         return _bare_xml(path, sha256)
     try:
-        document = parse_pdf(path, sha256)
+        document = parse_pdf(path, sha256, limits)
     except UnreadableDocument as unreadable:
         if NO_TEXT_LAYER not in unreadable.reason:  # a bomb, damage, a password: stop here
             raise

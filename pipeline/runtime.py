@@ -23,6 +23,7 @@ from config.loader import (
     load_policy,
 )
 from erp.csv_master import load_master_data
+from extractors.limits import ParseLimits
 from models.catalog import Catalog
 from models.gateway import ModelGateway
 from models.master import MasterData
@@ -41,6 +42,8 @@ class RunSpec(BaseModel):
     policy_file: str
     as_of: date
     catalog_file: str = str(CATALOG_FILE)
+    parse_limits: ParseLimits = ParseLimits()
+    """Pages, bytes, seconds and memory one file may cost the parser (APX_PARSE__*)."""
     phrases_file: str = str(PHRASES_FILE)
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     use_model: bool = True

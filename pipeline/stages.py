@@ -109,7 +109,7 @@ def intake(rt: Runtime, path: Path) -> IntakeResult:
 
 def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
     try:
-        source = read_source(Path(item.stored_path), item.sha256)
+        source = read_source(Path(item.stored_path), item.sha256, rt.spec.parse_limits)
     except UnreadableDocument as error:
         with rt.store.unit_of_work() as uow:
             uow.set_status(item.invoice_id, InvoiceStatus.UNREADABLE, error.reason)
