@@ -26,6 +26,7 @@ from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
 from models.matching import LineBilling, MatchResult
 from models.processing import ProcessingResult
+from pipeline import layouts
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext
@@ -126,7 +127,8 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
             extraction = extraction.model_copy(update={"unverified": unverified})
     else:
         recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
-        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode,
+                                     layout=layouts.layout_for_document(rt, document))
         if parsed.einvoice_error:  # it claims to be an e-invoice: a person learns why not
             unverified = {**extraction.unverified,
                           "einvoice": f"the attached e-invoice was not used: "
@@ -134,6 +136,7 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
             extraction = extraction.model_copy(update={"unverified": unverified})
     rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
     _record_calls(rt, item.invoice_id, recorder)
+    layouts.record_use(rt, item.invoice_id, extraction)
     default_actor = "einvoice-xml" if parsed.einvoice is not None else "extractors"
     rt.store.audit(item.invoice_id, "extract", _actor(recorder, default_actor), {
         "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
@@ -142,6 +145,7 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
         "unverified": extraction.unverified,
         "discrepancies": extraction.discrepancies,
         "model_calls": extraction.model_calls,
+        "layout": extraction.layout.model_dump(mode="json") if extraction.layout else None,
     })
     return extraction
 
@@ -196,6 +200,8 @@ def check(
         "unconfirmed": {fact.name: fact.detail for fact in completeness.gaps},
         "policy_version": rt.policy.version,
     })
+    layouts.learn_if_confirmed(rt, item.invoice_id, document, extraction, match, completeness,
+                               findings)
     return CheckResult(findings=findings, match=match, completeness=completeness)
 
 
