@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.layouts import FieldRule, LayoutOutcome, LayoutUse, VendorLayout
@@ -64,6 +65,12 @@ class LayoutStore:
         rules become the vendor's layout as a new version. Either way it is active and its
         run of misses starts again.
         """
+        try:
+            return self._save_layout(layout)
+        except IntegrityError:  # another worker stored this vendor's first layout meanwhile
+            return self._save_layout(layout)
+
+    def _save_layout(self, layout: VendorLayout) -> VendorLayout:
         with self.session() as session:
             row = session.scalars(select(VendorLayoutRow).where(
                 VendorLayoutRow.vendor_id == layout.vendor_id).with_for_update()).first()
