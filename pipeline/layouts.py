@@ -8,9 +8,9 @@ vendor from what was extracted, and a value the layout read counts as confirmed 
 they resolve the same vendor by its tax id (rules/completeness.py).
 
 An invoice's extraction is confirmed, and teaches its vendor's layout, when its completeness
-record is complete, its vendor was identified by tax id, its PO was matched and no fraud-risk
-finding was raised; or when a person confirms it (`apx layouts confirm`, later the review
-form), corrections included.
+record is complete, its vendor was identified by tax id, its PO was matched and no rule
+raised a finding (so never from a credit note or a document that may be forged); or when a
+person confirms it (`apx layouts confirm`, later the review form), corrections included.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from models.matching import MatchResult
 from pipeline.runtime import Runtime
 from store.repository import Store
 
-AUTO_CONFIRMED = "apx: complete, vendor by tax id, PO matched"
+AUTO_CONFIRMED = "apx: complete, vendor by tax id, PO matched, no finding"
 _SEPARATOR = r"[\s.\-/]?"
 MIN_ID_CHARS = 6  # shorter ids would be found inside unrelated numbers
 
@@ -125,8 +125,8 @@ def learn_if_confirmed(
     if not (_printed_page(extraction) and completeness.complete and vendor is not None
             and match.vendor.method == "tax_id" and match.po is not None):
         return None
-    if any(_fraud_risk(rt, finding.code) for finding in findings):
-        return None  # never learn from a document that may be forged
+    if findings:  # a person looks at it; approving or correcting it confirms it then
+        return None
     found = candidate_vendor(document.text, rt.master)
     if found is None or found.vendor_id != vendor.vendor_id:
         return None  # its next invoices could not be recognised before extraction
@@ -135,13 +135,6 @@ def learn_if_confirmed(
         return None
     return _save(rt.store, invoice_id, vendor.vendor_id, learned.rules, AUTO_CONFIRMED, "apx",
                  learned.unplaced)
-
-
-def _fraud_risk(rt: Runtime, code: str) -> bool:
-    try:
-        return rt.catalog.get(code).fraud_risk
-    except KeyError:
-        return True
 
 
 def _save(store: Store, invoice_id: str, vendor_id: str, rules: tuple[FieldRule, ...],

@@ -224,3 +224,32 @@ def test_the_cli_confirms_an_invoice_and_lists_the_layouts(
     assert wrong.exit_code == 2 and "FIELD=VALUE" in wrong.output
     missing = cli.invoke(app, ["layouts", "confirm", "nope.pdf"], env=env)
     assert missing.exit_code == 2 and "no invoice matches" in missing.output
+
+
+def test_only_an_invoice_without_findings_confirms_itself(
+    runtime: Runtime, dataset: tuple[Path, list[Invoice]],
+) -> None:
+    from models.findings import Finding, Severity
+    from pipeline import stages
+
+    root, invoices = dataset
+    [first] = _run(runtime, [root / "invoices" / invoices[0].file_name])
+    layouts.confirm(runtime.store, runtime.master, first.invoice_id, "cli:ana")
+    item = stages.intake(runtime, root / "invoices" / invoices[1].file_name)
+    parsed = stages.parse(runtime, item)
+    assert parsed.document is not None
+    extraction = stages.extract(runtime, item, parsed)
+    checked = stages.check(runtime, item, parsed.document, extraction, None)
+    assert checked.findings == [] and checked.completeness.complete
+    learned = runtime.store.layout_for("V2001")
+    assert learned is not None and learned.confirmations == 2  # the check stage confirmed it
+
+    credit = Finding(code="CREDIT_NOTE", severity=Severity.HIGH, message="negative total")
+    assert layouts.learn_if_confirmed(runtime, item.invoice_id, parsed.document, extraction,
+                                      checked.match, checked.completeness, [credit]) is None
+    unmatched = checked.match.model_copy(update={"po": None})
+    assert layouts.learn_if_confirmed(runtime, item.invoice_id, parsed.document, extraction,
+                                      unmatched, checked.completeness, []) is None
+    again = layouts.learn_if_confirmed(runtime, item.invoice_id, parsed.document, extraction,
+                                       checked.match, checked.completeness, [])
+    assert again is not None and again.confirmations == 3
