@@ -101,7 +101,7 @@ def record_use(rt: Runtime, invoice_id: str, extraction: Extraction) -> None:
     if use is None or not use.needed:
         return  # labels, the table and the arithmetic settled everything: nothing to count
     limit = rt.policy.layouts.drop_after_misses
-    outcome = rt.store.record_layout_use(use, limit)
+    outcome = rt.store.record_layout_use(use, invoice_id, limit)
     detail: dict[str, object] = {
         "vendor_id": use.vendor_id, "version": use.version, "needed": list(use.needed),
         "read": list(use.read), "missed": use.missed,

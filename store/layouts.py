@@ -83,6 +83,8 @@ class LayoutStore:
             rules = list(layout.rules)
             if row.active and _signature(stored) == _signature(rules):
                 rules = _keep_date_order(rules, stored)
+                if row.learned_from == layout.learned_from and layout.learned_from:
+                    return _layout(row)  # the same invoice again (a retried stage)
             else:
                 row.version, row.confirmations, row.hits = row.version + 1, 0, 0
             row.rules = [rule.model_dump(mode="json") for rule in rules]
@@ -104,18 +106,21 @@ class LayoutStore:
             rows = session.scalars(select(VendorLayoutRow).order_by(VendorLayoutRow.vendor_id))
             return [_layout(row) for row in rows]
 
-    def record_layout_use(self, use: LayoutUse, drop_after: int) -> LayoutOutcome:
-        """Count a fitting or a failing use of the layout `use` was read with.
+    def record_layout_use(self, use: LayoutUse, invoice_id: str,
+                          drop_after: int) -> LayoutOutcome:
+        """Count a fitting or a failing use of the layout `use` was read with on an invoice.
 
-        The `drop_after`-th miss in a row drops the layout. A use of an older version, or of
-        a layout dropped since, changes nothing ("stale").
+        The `drop_after`-th miss in a row drops the layout. A use of an older version, of a
+        layout dropped since, or the same invoice's use again (a retried stage) changes
+        nothing ("stale").
         """
         with self.session() as session:
             row = session.scalars(select(VendorLayoutRow).where(
                 VendorLayoutRow.vendor_id == use.vendor_id).with_for_update()).first()
-            if row is None or not row.active or row.version != use.version:
+            if row is None or not row.active or row.version != use.version or \
+                    row.last_used_by == invoice_id:
                 return "stale"
-            row.updated_at = _now()
+            row.updated_at, row.last_used_by = _now(), invoice_id
             if use.fits:
                 row.hits, row.misses = row.hits + 1, 0
                 return "hit"

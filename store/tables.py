@@ -199,5 +199,7 @@ class VendorLayoutRow(Base):
     misses: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
     dropped_reason: Mapped[str | None] = mapped_column(Text)
+    last_used_by: Mapped[str | None] = mapped_column(String(64))
+    """The invoice whose use was counted last: a retried extract stage does not count twice."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -56,6 +56,9 @@ def test_a_layout_is_saved_confirmed_again_and_replaced(store: Store) -> None:
     again = store.save_layout(VendorLayout(vendor_id="V1", rules=(_rule(),), learned_from=second,
                                            confirmed_by="apx"))
     assert (again.version, again.confirmations, again.learned_from) == (1, 2, second)
+    retried = store.save_layout(VendorLayout(vendor_id="V1", rules=(_rule(),),
+                                             learned_from=second, confirmed_by="apx"))
+    assert retried.confirmations == 2  # the same invoice confirms once
 
     other = store.save_layout(VendorLayout(vendor_id="V1", rules=(_rule(label="Doc#"),),
                                            learned_from=second, confirmed_by="apx"))
@@ -77,19 +80,21 @@ def test_misses_in_a_row_drop_the_layout_and_a_hit_resets_them(store: Store) -> 
                     read=("invoice_number",))
     miss = LayoutUse(vendor_id="V1", version=1, needed=("invoice_number",),
                      missed={"invoice_number": "the label 'Ref.' is not on page 1"})
-    assert [store.record_layout_use(use, drop_after=2) for use in (miss, hit, miss)] == [
+    uses = [(miss, "i1"), (hit, "i2"), (miss, "i3")]
+    assert [store.record_layout_use(use, invoice, drop_after=2) for use, invoice in uses] == [
         "miss", "hit", "miss"]
+    assert store.record_layout_use(miss, "i3", drop_after=2) == "stale"  # a retried stage
     current = store.layout_for("V1")
     assert current is not None and (current.hits, current.misses) == (1, 1)
     stale = miss.model_copy(update={"version": 0})
-    assert store.record_layout_use(stale, drop_after=2) == "stale"
-    assert store.record_layout_use(miss, drop_after=2) == "dropped"
+    assert store.record_layout_use(stale, "i4", drop_after=2) == "stale"
+    assert store.record_layout_use(miss, "i4", drop_after=2) == "dropped"
     assert store.layout_for("V1") is None
     [dropped] = store.layouts()
     assert not dropped.active and "did not fit 2 invoices in a row" in (
         dropped.dropped_reason or "")
     assert "'Ref.' is not on page 1" in (dropped.dropped_reason or "")
-    assert store.record_layout_use(hit, drop_after=2) == "stale"  # dropped: nothing counts
+    assert store.record_layout_use(hit, "i5", drop_after=2) == "stale"  # dropped: no count
 
     relearned = store.save_layout(layout)  # a later confirmed invoice teaches it again
     assert (relearned.version, relearned.active, relearned.misses) == (2, True, 0)
@@ -252,4 +257,7 @@ def test_only_an_invoice_without_findings_confirms_itself(
                                       unmatched, checked.completeness, []) is None
     again = layouts.learn_if_confirmed(runtime, item.invoice_id, parsed.document, extraction,
                                        checked.match, checked.completeness, [])
-    assert again is not None and again.confirmations == 3
+    assert again is not None and again.confirmations == 2  # a retried check counts once
+    stages.extract(runtime, item, parsed)  # a retried extract stage counts its use once
+    counted = runtime.store.layout_for("V2001")
+    assert counted is not None and counted.hits == 1

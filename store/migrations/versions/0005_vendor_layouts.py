@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('misses', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('dropped_reason', sa.Text(), nullable=True),
+    sa.Column('last_used_by', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['learned_from'], ['invoices.id'], ),
