@@ -30,6 +30,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 app.add_typer(audit_app, name="audit")
+layouts_app = typer.Typer(no_args_is_help=True,
+                          help="Vendor layouts learned from confirmed invoices.")
+app.add_typer(layouts_app, name="layouts")
 # A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -226,6 +229,70 @@ def audit_verify() -> None:
     else:
         console.print(f"[red]audit chain broken[/red] at event {result.first_bad_id}")
         raise typer.Exit(1)
+
+
+@layouts_app.command("confirm")
+def layouts_confirm(
+    reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")],
+    erp: Annotated[Path, typer.Option(help="Folder with the ERP export CSVs.")] = Path(
+        "sample_data/erp"),
+    by: Annotated[str | None, typer.Option(help="Who confirms (default: your user name).")] = None,
+    corrected: Annotated[list[str] | None, typer.Option(
+        "--set", help="FIELD=VALUE: a value APX read wrong, as it should be (repeatable).")] = None,
+) -> None:
+    """Confirm an invoice's extraction as a person: its vendor's layout is learned from it, and
+    the vendor's next invoices are read with it first (the invoice's decision is unchanged)."""
+    import getpass
+
+    from apx.layouts import CorrectionError, corrections
+    from erp.csv_master import MasterDataError, load_master_data
+    from pipeline.layouts import LayoutError, confirm
+    from store.repository import Store
+
+    settings = _settings()
+    store = Store.open(settings.resolved_database_url())
+    row = store.find_invoice(reference)
+    if row is None:
+        _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
+    try:
+        master = load_master_data(erp)
+        fixed = corrections(corrected or [])
+        done = confirm(store, master, row.id, f"cli:{by or getpass.getuser()}", fixed)
+    except (MasterDataError, CorrectionError, LayoutError) as error:
+        _fail(str(error))
+    except ValueError as error:  # a corrected value of the wrong type
+        _fail(f"a corrected value is not valid: {error}")
+    layout = done.layout
+    console.print(f"Layout of {layout.vendor_id} v{layout.version} learned from {row.file_name} "
+                  f"(confirmed {layout.confirmations}x):")
+    for rule in layout.rules:
+        console.print(f"  {escape(rule.describe())}")
+    for name, why in done.unplaced.items():
+        console.print(f"  [yellow]{name} not learned[/yellow]: {escape(why)}")
+
+
+@layouts_app.command("list")
+def layouts_list(
+    erp: Annotated[Path, typer.Option(help="Folder with the ERP export CSVs (vendor names).")] = (
+        Path("sample_data/erp")),
+) -> None:
+    """Every vendor's learned layout: its rules, how often it fitted, dropped ones too."""
+    from apx.layouts import layouts_table
+    from erp.csv_master import MasterDataError, load_vendors
+    from store.repository import Store
+
+    settings = _settings()
+    store = Store.open(settings.resolved_database_url())
+    layouts = store.layouts()
+    if not layouts:
+        console.print("No vendor layout learned yet (`apx layouts confirm INVOICE` teaches one).")
+        return
+    try:
+        names = {v.vendor_id: v.name for v in load_vendors(erp / "vendors.csv").values()}
+    except (MasterDataError, OSError):
+        names = {}
+    files = {row.id: row.file_name for row in store.invoices()}
+    console.print(layouts_table(layouts, names, files))
 
 
 @app.command("rules")

@@ -1,8 +1,10 @@
 """Parsed document -> grounded Extraction: deterministic readers first, one model call at most.
 
-Order: line-item table, header labels, letterhead, totals (settled by arithmetic); then, only
-if needed (mode "auto": vendor, invoice number, date or total missing or ambiguous) or asked
-for (mode "always"), one closed-choice model call; then grounding of every value.
+Order: line-item table, header labels, letterhead, totals (settled by arithmetic); then the
+vendor's learned layout, when the pipeline found one, for what those could not settle; then,
+only if still needed (mode "auto": vendor, invoice number, date or total missing or
+ambiguous) or asked for (mode "always"), one closed-choice model call; then grounding of
+every value.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from extractors import llm
+from extractors import learned, llm
 from extractors.amounts import parse_amount
 from extractors.bank import read_bank_details
 from extractors.context import DocContext
@@ -39,6 +41,7 @@ from extractors.vendor import vendor_from_letterhead
 from models.documents import ParsedDocument, Word
 from models.gateway import ModelGateway
 from models.invoice import Extraction, FieldLocation, FieldSource, InvoiceDocument
+from models.layouts import LayoutUse, VendorLayout
 
 Mode = Literal["auto", "always", "never"]
 
@@ -179,6 +182,35 @@ def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
     draft.set("currency", currency, FieldSource.LAYOUT)
 
 
+def _apply_layout(ctx: DocContext, draft: _Draft, layout: VendorLayout) -> LayoutUse:
+    """Read with the vendor's learned layout what code could not settle (or only guessed by
+    position); a needed model field it cannot read is a miss, and the model may be asked."""
+    needed, read, missed = [], [], {}
+    for rule in layout.rules:
+        name = rule.field
+        unsettled = name not in draft.values or name in draft.ambiguous
+        if not unsettled and draft.sources.get(name) != FieldSource.LAYOUT:
+            continue  # read by its label, the table or the arithmetic: that stands
+        if unsettled and name in llm.MODEL_FIELDS:
+            needed.append(name)
+        found = learned.read(ctx, rule)
+        if isinstance(found, str):
+            if unsettled and name in llm.MODEL_FIELDS:
+                missed[name] = found
+            continue
+        if not unsettled and learned.same_value(found.value, draft.values[name]):
+            continue  # the position guess agrees with the layout
+        where = _where(found.words)
+        if where is not None:
+            where = where.model_copy(update={"label": rule.label})
+        draft.set(name, found.value, FieldSource.LEARNED, where)
+        draft.ambiguous.pop(name, None)
+        draft.unverified.pop(name, None)
+        read.append(name)
+    return LayoutUse(vendor_id=layout.vendor_id, version=layout.version, needed=tuple(needed),
+                     read=tuple(read), missed=missed)
+
+
 def _needs_model(draft: _Draft, mode: Mode) -> list[str]:
     if mode == "never":
         return []
@@ -226,9 +258,13 @@ def _ask_model(ctx: DocContext, draft: _Draft, gateway: ModelGateway, fields: li
 
 
 def extract_invoice(
-    doc: ParsedDocument, gateway: ModelGateway | None, *, mode: Mode = "auto"
+    doc: ParsedDocument, gateway: ModelGateway | None, *, mode: Mode = "auto",
+    layout: VendorLayout | None = None,
 ) -> Extraction:
-    """Extract and ground an invoice; at most one model call (never with mode="never")."""
+    """Extract and ground an invoice; at most one model call (never with mode="never").
+
+    `layout`: the learned layout of the vendor whose tax id or IBAN the page prints.
+    """
     ctx = DocContext.build(doc)
     draft = _Draft()
     table = read_table(ctx)
@@ -240,6 +276,7 @@ def extract_invoice(
     _header(ctx, draft)
     lines_sum = sum((line.amount for line in table.lines), Decimal(0)) if table.lines else None
     _totals(ctx, draft, lines_sum)
+    use = _apply_layout(ctx, draft, layout) if layout is not None else None
     calls = 0
     wanted = _needs_model(draft, mode)
     if wanted and gateway is not None:
@@ -256,5 +293,6 @@ def extract_invoice(
         locations=locations,
         unverified=draft.unverified,
         model_calls=calls,
+        layout=use,
     )
     return ground(extraction, Evidence.of(doc.text))

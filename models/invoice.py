@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.keys import compact
+from models.layouts import LayoutUse
 
 
 class InvoiceLine(BaseModel):
@@ -84,6 +85,7 @@ class FieldSource(StrEnum):
     ARITHMETIC = "arithmetic"  # the only reading that makes the totals add up
     MODEL = "model"  # chosen by the model among candidates found in the document
     XML = "xml"  # embedded e-invoice
+    LEARNED = "learned"  # where the vendor's confirmed invoices print it (a learned layout)
 
 
 class FieldLocation(BaseModel):
@@ -113,3 +115,5 @@ class Extraction(BaseModel):
         default_factory=dict,
         description="field -> how the printed page contradicts the embedded e-invoice XML",
     )
+    layout: LayoutUse | None = None
+    """The vendor's learned layout, when one was offered: what it read, what it missed."""

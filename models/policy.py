@@ -90,6 +90,18 @@ class Content(BaseModel):
     )
 
 
+class Layouts(BaseModel):
+    """Learned vendor layouts (extractors/learned.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    drop_after_misses: int = Field(
+        default=2, ge=1,
+        description="a vendor's layout that did not fit this many of its invoices in a row is "
+        "dropped (the next confirmed invoice teaches a new one)",
+    )
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -104,6 +116,7 @@ class Policy(BaseModel):
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
     content: Content = Field(default_factory=Content)
+    layouts: Layouts = Field(default_factory=Layouts)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

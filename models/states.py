@@ -23,15 +23,16 @@ class InvoiceStatus(StrEnum):
 _RERUN = {InvoiceStatus.PARSED, InvoiceStatus.UNREADABLE, InvoiceStatus.FAILED}
 
 TRANSITIONS: dict[InvoiceStatus, frozenset[InvoiceStatus]] = {
-    InvoiceStatus.RECEIVED: frozenset(_RERUN),
+    InvoiceStatus.RECEIVED: frozenset({*_RERUN, InvoiceStatus.RECEIVED}),
     InvoiceStatus.PARSED: frozenset({*_RERUN, InvoiceStatus.EXTRACTED, InvoiceStatus.DECIDED}),
-    InvoiceStatus.EXTRACTED: frozenset({*_RERUN, InvoiceStatus.DECIDED}),
+    InvoiceStatus.EXTRACTED: frozenset({*_RERUN, InvoiceStatus.EXTRACTED, InvoiceStatus.DECIDED}),
     InvoiceStatus.DECIDED: frozenset({*_RERUN, InvoiceStatus.DECIDED, InvoiceStatus.POSTED}),
     InvoiceStatus.FAILED: frozenset(_RERUN),
     InvoiceStatus.UNREADABLE: frozenset({InvoiceStatus.UNREADABLE}),
     InvoiceStatus.POSTED: frozenset({InvoiceStatus.POSTED}),
 }
-"""From each state, the states it may move to. `posted` and `unreadable` are final."""
+"""From each state, the states it may move to. `posted` and `unreadable` are final; every
+state may be written again (a retried stage)."""
 
 FINAL = frozenset({InvoiceStatus.POSTED, InvoiceStatus.UNREADABLE})
 

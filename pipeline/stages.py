@@ -27,6 +27,7 @@ from models.invoice import Extraction, InvoiceDocument
 from models.matching import LineBilling, MatchResult
 from models.processing import ProcessingResult
 from models.states import InvoiceStatus, can_move
+from pipeline import layouts
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext
@@ -149,7 +150,8 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
             extraction = extraction.model_copy(update={"unverified": unverified})
     else:
         recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
-        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode,
+                                     layout=layouts.layout_for_document(rt, document))
         if parsed.einvoice_error:  # it claims to be an e-invoice: a person learns why not
             unverified = {**extraction.unverified,
                           "einvoice": f"the attached e-invoice was not used: "
@@ -166,8 +168,10 @@ def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
             "unverified": extraction.unverified,
             "discrepancies": extraction.discrepancies,
             "model_calls": extraction.model_calls,
+            "layout": extraction.layout.model_dump(mode="json") if extraction.layout else None,
         })
         uow.commit()
+    layouts.record_use(rt, item.invoice_id, extraction)
     return extraction
 
 
@@ -209,6 +213,8 @@ def check(
             "policy_version": rt.policy.version,
         })
         uow.commit()
+    layouts.learn_if_confirmed(rt, item.invoice_id, document, extraction, match, completeness,
+                               findings)
     return CheckResult(findings=findings, match=match, completeness=completeness)
 
 

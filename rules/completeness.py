@@ -5,6 +5,11 @@ or — when the model picked it among candidates — when an independent check a
 (arithmetic for the total, the vendor master's tax id for the vendor). The invoice number
 and date have no independent check, so a model's pick of them stays unconfirmed and the
 reviewer sees it as the model's pick.
+
+A value read with the vendor's learned layout is confirmed by that vendor's own confirmed
+invoices: it counts as confirmed only when it is grounded, it has the learned shape (the
+layout reads nothing else), and the invoice is from the vendor the layout belongs to,
+identified by its tax id. A total read that way must also add up, as a model's pick must.
 """
 
 from __future__ import annotations
@@ -56,7 +61,25 @@ def _header(ctx: RuleContext, name: str, label: str) -> Fact:
     status, detail = _read_status(ctx, name)
     if status is FactStatus.CONFIRMED and ctx.extraction.sources.get(name) == FieldSource.MODEL:
         status, detail = FactStatus.UNCONFIRMED, f"'{getattr(ctx.invoice, name)}' {MODEL_PICK}"
+    if status is FactStatus.CONFIRMED and ctx.extraction.sources.get(name) == FieldSource.LEARNED:
+        status, detail = _learned(ctx, name)
     return _fact(name, label, status, detail)
+
+
+def _learned(ctx: RuleContext, name: str) -> tuple[FactStatus, str]:
+    """A grounded value the vendor's learned layout read: confirmed if the layout is the
+    invoice's own vendor's (identified by tax id)."""
+    layout = ctx.extraction.layout
+    vendor = ctx.match.vendor
+    value = getattr(ctx.invoice, name)
+    if layout is None or vendor.vendor is None or vendor.method != "tax_id":
+        return FactStatus.UNCONFIRMED, (f"'{value}' read with a learned vendor layout, but the "
+                                        f"vendor is not identified by its tax id")
+    if vendor.vendor.vendor_id != layout.vendor_id:
+        return FactStatus.UNCONFIRMED, (f"'{value}' read with the layout of vendor "
+                                        f"{layout.vendor_id}, but the invoice is from "
+                                        f"{vendor.vendor.vendor_id}")
+    return FactStatus.CONFIRMED, f"read where {layout.vendor_id}'s confirmed invoices print it"
 
 
 def _total(ctx: RuleContext) -> Fact:
@@ -64,15 +87,24 @@ def _total(ctx: RuleContext) -> Fact:
     status, detail = _read_status(ctx, "total")
     if status is not FactStatus.CONFIRMED or invoice.total is None:
         return _fact("total", "total amount", status, detail)
-    if ctx.extraction.sources.get("total") != FieldSource.MODEL:
+    source = ctx.extraction.sources.get("total")
+    if source == FieldSource.LEARNED:
+        status, detail = _learned(ctx, "total")
+        if status is not FactStatus.CONFIRMED:
+            return _fact("total", "total amount", status, detail)
+    elif source != FieldSource.MODEL:
         return _fact("total", "total amount", status)
     tolerance = ctx.policy.tolerances.arithmetic
     lines_sum = sum((line.amount for line in invoice.lines), Decimal(0))
     bases = [b for b in (invoice.subtotal, lines_sum if invoice.lines else None) if b is not None]
     tax = invoice.tax or Decimal(0)
+    how = "read with the learned layout" if source == FieldSource.LEARNED else "picked by the model"
     if any(abs(base + tax - invoice.total) <= tolerance for base in bases):
         return _fact("total", "total amount", FactStatus.CONFIRMED,
-                     "picked by the model, confirmed by the arithmetic")
+                     f"{how}, confirmed by the arithmetic")
+    if source == FieldSource.LEARNED:
+        return _fact("total", "total amount", FactStatus.UNCONFIRMED,
+                     f"{invoice.total} {how}; nothing adds up to it")
     return _fact("total", "total amount", FactStatus.UNCONFIRMED, f"{invoice.total} {MODEL_PICK}")
 
 

@@ -25,6 +25,7 @@ from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
 from models.states import FINAL, InvoiceStatus
 from store.audit import GENESIS, event_hash
 from store.db import make_engine, migrate, session_factory
+from store.layouts import LayoutStore
 from store.tables import (
     AuditEventRow,
     DocumentRow,
@@ -63,7 +64,7 @@ class AuditCheck:
     first_bad_id: int | None = None
 
 
-class Store:
+class Store(LayoutStore):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = session_factory(engine)

@@ -191,3 +191,25 @@ class VoucherRow(Base):
     amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     po_number: Mapped[str | None] = mapped_column(String(64))
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VendorLayoutRow(Base):
+    """A vendor's learned layout (models.layouts.VendorLayout): one row per vendor, replaced
+    when a confirmed invoice teaches other rules; a dropped layout stays, inactive."""
+
+    __tablename__ = "vendor_layouts"
+
+    vendor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    learned_from: Mapped[str | None] = mapped_column(ForeignKey("invoices.id"))
+    confirmed_by: Mapped[str] = mapped_column(String(200))
+    confirmations: Mapped[int] = mapped_column(Integer)
+    hits: Mapped[int] = mapped_column(Integer)
+    misses: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    dropped_reason: Mapped[str | None] = mapped_column(Text)
+    last_used_by: Mapped[str | None] = mapped_column(String(64))
+    """The invoice whose use was counted last: a retried extract stage does not count twice."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

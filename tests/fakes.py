@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from models.gateway import ModelAnswer, ModelUnavailable, Step
@@ -58,3 +58,29 @@ class FakeGateway:
             raise answers
         data = {name: answers.get(name, "") for name in schema.get("properties", {})}
         return ModelAnswer(data=data, step=step, model=self.model, prompt_version=prompt_version)
+
+
+class ChoosingGateway(FakeGateway):
+    """A FakeGateway that answers a closed choice right: for each field, the first offered
+    candidate (schema enum) that is among `truth[field]`, else "" (none of them)."""
+
+    def __init__(self, truth: Mapping[str, Collection[str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.truth = truth
+
+    def complete_json(
+        self,
+        step: Step,
+        prompt: str,
+        schema: dict[str, Any],
+        *,
+        prompt_version: str,
+        cache_key: str,
+        max_tokens: int = 256,
+    ) -> ModelAnswer:
+        self.answers = {
+            name: next((c for c in spec.get("enum", []) if c in self.truth.get(name, ())), "")
+            for name, spec in schema.get("properties", {}).items()
+        }
+        return super().complete_json(step, prompt, schema, prompt_version=prompt_version,
+                                     cache_key=cache_key, max_tokens=max_tokens)
