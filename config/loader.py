@@ -13,12 +13,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from models.benchmarks import Benchmarks
 from models.catalog import Catalog
 from models.policy import Policy
 
 CONFIG_DIR = Path(__file__).resolve().parent
 CATALOG_FILE = CONFIG_DIR / "catalog.yaml"
 POLICY_FILE = CONFIG_DIR / "policy.yaml"
+BENCHMARKS_FILE = CONFIG_DIR / "benchmarks.yaml"
 
 
 class ConfigFileError(ValueError):
@@ -46,3 +48,9 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     policy: Policy = _read(path, Policy)
     return policy
+
+
+@cache
+def load_benchmarks(path: Path = BENCHMARKS_FILE) -> Benchmarks:
+    benchmarks: Benchmarks = _read(path, Benchmarks)
+    return benchmarks

@@ -59,6 +59,22 @@ class Matching(BaseModel):
     bill_to_score: float = Field(default=88, description="invoice bill-to vs a legal entity")
 
 
+class Costs(BaseModel):
+    """What a person's time costs, for the report's cost per invoice (decisions ignore it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reviewer_minutes_per_review: Decimal = Field(
+        default=Decimal("8"), description="standard minutes a person spends on one review")
+    reviewer_hourly_rate: Decimal = Field(
+        default=Decimal("45.00"), description="fully loaded cost of an hour of review")
+    currency: str = Field(default="USD", description="currency of the rate (models bill USD)")
+
+    @property
+    def per_minute(self) -> Decimal:
+        return self.reviewer_hourly_rate / Decimal(60)
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -72,6 +88,7 @@ class Policy(BaseModel):
     routing: Routing
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
+    costs: Costs = Field(default_factory=Costs)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:
