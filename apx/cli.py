@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import warnings
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -210,6 +210,67 @@ def show(
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
     print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
+
+
+def _day(text: str | None, option: str, *, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD option as the start of that day in UTC (the next day's for an end)."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} takes a date as YYYY-MM-DD, not '{text}'")
+    return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), UTC)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML page to write.")] = Path(
+        "apx-report.html"),
+    since: Annotated[str | None, typer.Option(
+        help="First day received (YYYY-MM-DD); default: --days before --until.")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Last day received, inclusive (YYYY-MM-DD); default: the newest invoice's day.",
+    )] = None,
+    days: Annotated[int, typer.Option(help="Length of the default period.")] = 30,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write every figure as JSON.")] = None,
+) -> None:
+    """Write the controller's report (one self-contained HTML page) over a period."""
+    from apx.report_html import duration, money, pct, render_html
+    from apx.reporting import build_report, load_facts
+    from config.loader import load_policy
+    from store.repository import Store
+
+    settings = _settings()
+    url = settings.resolved_database_url()
+    store = Store.open(url)
+    figures = build_report(load_facts(store), load_policy(settings.policy_file),
+                           since=_day(since, "--since"), until=_day(until, "--until", end=True),
+                           days=days)
+    out.write_text(render_html(figures, generated_at=datetime.now(UTC),
+                               source=_redacted(url)), encoding="utf-8")
+    if json_out is not None:
+        json_out.write_text(figures.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    costs = figures.costs
+    to_approval = figures.mean_days_to_approval
+    console.print(
+        f"{figures.invoices} invoices received {figures.since:%Y-%m-%d} to "
+        f"{figures.until - timedelta(days=1):%Y-%m-%d}: "
+        f"touchless {pct(figures.touchless_rate)}, exceptions {pct(figures.exception_rate)}, "
+        f"review {pct(figures.review_rate)}, hold {pct(figures.hold_rate)}, "
+        f"reject {pct(figures.reject_rate)}; cost per invoice "
+        f"{money(costs.per_invoice, costs.currency)}; mean to approval "
+        f"{duration(to_approval * 24) if to_approval is not None else '-'}; "
+        f"{figures.waiting_reviews} waiting for review.")
+    console.print(f"Report written to {out}" + (f" and {json_out}" if json_out else "") + ".")
+
+
+def _redacted(url: str) -> str:
+    """The database for the page's header, without a password."""
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @audit_app.command("verify")

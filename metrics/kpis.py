@@ -164,6 +164,8 @@ class ControllerReport(BaseModel):
     patterns: tuple[PatternRow, ...]
     cycles: tuple[PathCycle, ...]
     mean_days_to_approval: float | None
+    approvals: int
+    """Invoices approved in the period (touchless or by reviewers): the cycle time's base."""
     waiting_reviews: int
     oldest_waiting: tuple[WaitingReview, ...]
     days: tuple[DayRow, ...]
@@ -209,7 +211,7 @@ def controller_report(
         failed=paths["failed"],
         patterns=tuple(pattern_rows(facts, catalog)),
         cycles=tuple(cycle(facts, path) for path in CYCLE_PATHS),
-        mean_days_to_approval=mean_days,
+        mean_days_to_approval=mean_days, approvals=len(approvals),
         waiting_reviews=len(waiting), oldest_waiting=tuple(waiting[:oldest]),
         days=tuple(day_rows(facts)),
         reviews=len(reviews), reviewers=tuple(reviewer_rows(facts, policy)),
