@@ -29,6 +29,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 app.add_typer(audit_app, name="audit")
+policy_app = typer.Typer(no_args_is_help=True, help="The decision policy: try a change first.")
+app.add_typer(policy_app, name="policy")
 # A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -264,6 +266,76 @@ def report(
         f"{duration(to_approval * 24) if to_approval is not None else '-'}; "
         f"{figures.waiting_reviews} waiting for review.")
     console.print(f"Report written to {out}" + (f" and {json_out}" if json_out else "") + ".")
+
+
+@policy_app.command("replay")
+def policy_replay(
+    policy: Annotated[Path, typer.Option("--policy", help="The policy file to try.")],
+    since: Annotated[str | None, typer.Option(help="First day received (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Last day received, inclusive (YYYY-MM-DD).")] = None,
+    show: Annotated[int, typer.Option(help="List at most this many changed invoices.")] = 40,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the replay as JSON.")] = None,
+) -> None:
+    """Re-decide the stored invoices under another policy and list what would change."""
+    from rich.table import Table
+
+    from apx.report import amount_text
+    from apx.reporting import load_facts
+    from config.loader import ConfigFileError, load_catalog, load_policy
+    from metrics.facts import in_period
+    from pipeline.replay import replay
+    from store.repository import Store
+
+    settings = _settings()
+    try:
+        candidate = load_policy(policy)
+    except ConfigFileError as error:
+        _fail(str(error))
+    facts = load_facts(Store.open(settings.resolved_database_url()))
+    start, end = _day(since, "--since"), _day(until, "--until", end=True)
+    if start is not None or end is not None:
+        facts = in_period(facts, start or datetime.min.replace(tzinfo=UTC),
+                          end or datetime.max.replace(tzinfo=UTC))
+    result = replay(facts, candidate, load_catalog(),
+                    current=load_policy(settings.policy_file))
+    if json_out is not None:
+        json_out.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    console.print(
+        f"Policy {', '.join(result.policy_before) or '-'} → {result.policy_after}: "
+        f"{result.replayed} invoices re-decided, [bold]{len(result.changes)} would change[/], "
+        f"{result.unchanged} unchanged" + (f", {result.skipped} skipped (no decision)"
+                                           if result.skipped else "") + ".")
+    if result.transitions:
+        totals = Table(header_style="bold", pad_edge=False, title="Changes by kind")
+        for name in ("change", "invoices", "totals"):
+            totals.add_column(name, justify="right" if name == "invoices" else "left")
+        for row in result.transitions:
+            totals.add_row(row.transition, str(row.invoices), ", ".join(
+                amount_text(amount, currency) for currency, amount in row.totals.items()))
+        console.print(totals)
+        listed = Table(header_style="bold", pad_edge=False,
+                       title=f"Invoices whose decision would change"
+                             f"{f' (first {show})' if len(result.changes) > show else ''}")
+        for name in ("invoice", "vendor", "total", "now", "would be", "reason"):
+            listed.add_column(name, justify="right" if name == "total" else "left",
+                              overflow="fold")
+        for change in result.changes[:show]:
+            ref = change.invoice
+            listed.add_row(ref.label, ref.vendor or "-", amount_text(ref.total, ref.currency),
+                           f"{change.before} {change.approver_before or ''}".strip(),
+                           f"{change.after} {change.approver_after or ''}".strip(),
+                           change.reason_after)
+        console.print(listed)
+    outcomes = sorted(set(result.outcomes_before) | set(result.outcomes_after))
+    console.print("Outcomes now → under the new policy: " + ", ".join(
+        f"{o} {result.outcomes_before.get(o, 0)} → {result.outcomes_after.get(o, 0)}"
+        for o in outcomes))
+    if result.not_replayed_keys:
+        console.print(f"[yellow]Not replayed[/]: {', '.join(result.not_replayed_keys)} changed; "
+                      "rules read these keys, so their effect shows only when invoices are "
+                      "processed again.")
 
 
 def _redacted(url: str) -> str:
