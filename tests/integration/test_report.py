@@ -32,6 +32,9 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     rt.store.audit(_id(rt, "011-acme-inv-10244.pdf"), REVIEW_EVENT, "user:alice", {
         "reviewer": "alice", "role": "ap_clerk", "decision": "approve", "proposed": "review",
         "corrections": {}, "shadow": False})
+    rt.store.audit(_id(rt, "043-email-attachment-invoice.pdf"), REVIEW_EVENT, "user:bob", {
+        "reviewer": "bob", "decision": "reject", "shadow": True, "pattern": "UNREADABLE_DOCUMENT",
+        "corrections": {"invoice_number": "EA-1", "total": "10.00"}})
     yield rt
     forget_runtimes()
 
@@ -43,9 +46,10 @@ def _id(rt: Runtime, file_name: str) -> str:
 
 
 def test_review_records_are_read_back(runtime: Runtime) -> None:
-    [record] = runtime.store.review_records()
+    record, shadow = runtime.store.review_records()
     assert record.reviewer == "alice" and record.decision == "approve"
     assert record.invoice_id == _id(runtime, "011-acme-inv-10244.pdf")
+    assert shadow.shadow and shadow.corrections["total"] == "10.00"
 
 
 def test_report_over_processed_invoices(runtime: Runtime) -> None:
@@ -53,14 +57,16 @@ def test_report_over_processed_invoices(runtime: Runtime) -> None:
     assert report.invoices == 6
     assert report.paths == {"touchless": 1, "review": 3, "hold": 1, "reject": 1, "failed": 0}
     assert report.exception_invoices == 5
-    assert report.waiting_reviews == 2 and report.reviews == 1
+    assert report.waiting_reviews == 2 and report.reviews == 2  # bob's is a shadow review
     touchless = next(c for c in report.cycles if c.path == "touchless")
     assert touchless.received_to_posted.count == 1
     in_review = next(c for c in report.cycles if c.path == "review")
     assert in_review.received_to_decided.count == 1  # the one alice decided
     assert {u.step: u.calls for u in report.usage} == {"extraction": 0, "classification": 0}
-    # 1 recorded review + 2 waiting, at the standard 8 minutes each
-    assert report.costs.review_minutes == 24 and report.costs.estimated_minutes == 16
+    # 2 recorded reviews + 2 waiting, at the standard 8 minutes each
+    assert report.costs.review_minutes == 32 and report.costs.estimated_minutes == 16
+    [row] = report.agreement
+    assert (row.pattern, row.escalated, row.escalation_confirmed) == ("UNREADABLE_DOCUMENT", 1, 1)
     gap = report.conformance
     assert "HIGH_VALUE" in gap.rules_never_fired and "BANK_DETAILS_CHANGED" in gap.rules_never_fired
 
@@ -74,3 +80,30 @@ def test_replay_with_the_same_policy_changes_nothing(runtime: Runtime) -> None:
     facts = load_facts(runtime.store)
     result = replay(facts, load_policy(), load_catalog(), current=load_policy())
     assert result.replayed == 6 and result.changes == ()
+
+
+def test_reviewed_invoices_export_as_an_eval_set(runtime: Runtime, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from apx.cli import app
+    from apx.dataset import load_dataset
+
+    monkeypatch.setenv("APX_DATABASE_URL", str(runtime.store.engine.url))
+    monkeypatch.setenv("APX_HOME", str(tmp_path / ".apx"))
+    target = tmp_path / "labels"
+    result = CliRunner().invoke(app, ["export-labels", "--out", str(target),
+                                      "--erp", str(SAMPLES / "erp")])
+    assert result.exit_code == 0, result.output
+    assert "2 labelled invoices (1 with corrections)" in result.output
+    dataset = load_dataset(target, require_truth=True)
+    assert dataset.truth is not None
+    labels = {label.file: label for label in dataset.truth.invoices}
+    assert [path.name for path in dataset.invoice_files] == sorted(labels)
+    price = next(v for k, v in labels.items() if k.endswith("011-acme-inv-10244.pdf"))
+    assert price.patterns == ["PRICE_VARIANCE"] and price.decision == "review"
+    assert price.fields.invoice_number == "INV-10244"
+    unreadable = next(v for k, v in labels.items() if "043-email" in k)
+    assert unreadable.fields.invoice_number == "EA-1" and unreadable.fields.total == "10.00"
+    again = CliRunner().invoke(app, ["export-labels", "--out", str(target)])
+    assert again.exit_code == 2 and "already holds" in again.output
