@@ -42,6 +42,29 @@ def off_choice_every(every: int) -> Answer:
     return answer
 
 
+def _priced(response: Any, request: dict[str, Any], text: str) -> Any:
+    """Usage and cost as the real model would bill this prompt and answer.
+
+    A mock response reports a fixed 10 + 20 tokens; here the prompt and the answer are
+    counted with litellm's tokenizer for the model and priced from litellm's cost map, so the
+    tokens and cost (not the latency) of a mocked model are what the real one would show.
+    """
+    import litellm
+
+    model = request["model"]
+    prompt = int(litellm.token_counter(model=model, messages=request["messages"]))
+    completion = int(litellm.token_counter(model=model, text=text))
+    try:
+        cost_in, cost_out = litellm.cost_per_token(model=model, prompt_tokens=prompt,
+                                                   completion_tokens=completion)
+    except Exception:  # not in the cost map: free, as the gateway records it
+        cost_in = cost_out = 0.0
+    response.usage = litellm.Usage(prompt_tokens=prompt, completion_tokens=completion,
+                                   total_tokens=prompt + completion)
+    response._hidden_params["response_cost"] = cost_in + cost_out
+    return response
+
+
 class MockedModels:
     def __init__(self, models: dict[str, Answer]) -> None:
         self.models = models
@@ -55,8 +78,8 @@ class MockedModels:
             return self._real(**kwargs)
         self.calls[model] += 1
         schema = kwargs["response_format"]["json_schema"]["schema"]
-        answer = self.models[model](schema, self.calls[model])
-        return self._real(**kwargs, mock_response=json.dumps(answer))
+        text = json.dumps(self.models[model](schema, self.calls[model]))
+        return _priced(self._real(**kwargs, mock_response=text), kwargs, text)
 
     @contextmanager
     def installed(self) -> Iterator[MockedModels]:

@@ -256,6 +256,10 @@ def test_conformance_gap_finds_overrides_escalations_tolerances_and_unknowns() -
                      reviews=(review(decision, at=T0, role=role),))
 
     items = [reviewed(i, "PAYMENT_TERMS_MISMATCH") for i in range(4)]
+    items += [facts("review", invoice_id=f"hv{i}", primary_pattern="HIGH_VALUE",
+                    approver_role="controller", total=D("20000.00"),
+                    findings=(Finding(code="HIGH_VALUE", severity=Severity.INFO, message="hv"),),
+                    reviews=(review("approve", at=T0, role="controller"),)) for i in range(3)]
     # the controller decides everything above 5,000 the policy leaves to a clerk
     items += [reviewed(i, "NON_PO_INVOICE", role="controller", total=f"{5000 + i * 1000}.00")
               for i in range(3)]
