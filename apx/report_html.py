@@ -338,7 +338,7 @@ def render_html(report: ControllerReport, *, title: str = "APX — accounts paya
     parts.append("<h2>Cost per invoice</h2>")
     parts.append(table(("", "total", "per invoice"), [
         ("model calls", money(costs.model_cost, "USD", 4),
-         money(costs.model_per_invoice, "USD", 4)),
+         money(costs.model_per_invoice, "USD", 6)),
         (f"reviewer time ({costs.review_minutes:.0f} min at {money(costs.hourly_rate)} "
          f"{costs.currency}/h)", money(costs.review_cost, costs.currency),
          money(costs.review_per_invoice, costs.currency, 4)),

@@ -133,7 +133,9 @@ def approval_limit_gaps(reviewed: Sequence[InvoiceFacts], policy: Policy) -> lis
     limits = {role.role: role.up_to for role in policy.routing.approver_roles}
     gaps = []
     for role in roles:
+        # four eyes asks a second, often senior, person by design: not an escalation
         items = [item for item in reviewed if item.approver_role == role
+                 and not item.four_eyes
                  and item.final_review is not None and item.final_review.role in roles]
         if len(items) < MIN_REVIEWS:
             continue
@@ -184,14 +186,18 @@ def price_tolerance_gaps(reviewed: Sequence[InvoiceFacts], policy: Policy) -> li
                      if (v := _variance(f.evidence)) is not None]
         if review is None or not variances:
             continue
-        (approved if review.overrides_findings else refused).append((max(variances), item))
+        if review.overrides_findings:
+            approved.append((max(variances), item))
+        elif review.decision in ("reject", "hold"):
+            refused.append((max(variances), item))
     if len(approved) < MIN_REVIEWS:
         return []
     top = max(v for v, _ in approved)
-    practice = (f"{len(approved)} of {len(approved) + len(refused)} price variances were "
-                f"approved as billed, up to {top:.1f} % above the PO price")
+    practice = (f"{len(approved)} price variances were approved as billed, up to {top:.1f} % "
+                f"above the PO price")
     if refused:
-        practice += f"; refused from {min(v for v, _ in refused):.1f} %"
+        practice += (f"; {len(refused)} rejected or held, from "
+                     f"{min(v for v, _ in refused):.1f} %")
     return [ThresholdGap(
         setting="tolerances.unit_price_percent", written=f"{tolerance} % above the PO price",
         practice=practice,

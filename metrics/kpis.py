@@ -344,7 +344,7 @@ def cost_summary(facts: Sequence[InvoiceFacts], policy: Policy) -> Costs:
     count = len(facts)
 
     def per(amount: Decimal) -> Decimal | None:
-        return (amount / count).quantize(Decimal("0.0001")) if count else None
+        return (amount / count).quantize(Decimal("0.000001")) if count else None
 
     return Costs(
         invoices=count, model_cost=model, review_minutes=minutes, estimated_minutes=estimated,

@@ -450,7 +450,8 @@ def simulate(out: Path, count: int, seed: int) -> Path:
     names = gen.file_names()
 
     clock = Clock(rng)
-    repository.now = clock.now  # the simulated clock for every stored step
+    real_now = repository.now
+    repository.now = clock.now  # the simulated clock for every stored step (restored below)
     url = f"sqlite:///{out / 'apx.db'}"
     store = Store.open(url)
     policy = load_policy(POLICY_FILE)
@@ -477,61 +478,64 @@ def simulate(out: Path, count: int, seed: int) -> Path:
     heapq.heapify(queue)
     seq = len(queue)
     outcomes: Counter[str] = Counter()
-    with mocked.installed():
-        while queue:
-            at, _, what, payload = heapq.heappop(queue)
-            if at >= end:
-                continue  # after the month: still waiting when the report is made
-            clock.set(at)
-            if what == "arrive":
-                arrival = payload["arrival"]
-                index = arrival.index if arrival.index is not None else arrival.again
-                path = data / "invoices" / names[index]
-                spec = base.spec.model_copy(update={"as_of": at.date()})
-                rt = dataclasses.replace(base, spec=spec, gateway=gateway)
-                result = process_file(rt, path)
-                outcomes[result.decision or result.status] += 1
-                if result.duplicate_delivery:
-                    continue
-                row = store.invoice(result.invoice_id)
-                assert row is not None
-                if row.decision == "review":
-                    first = reviewers.who(row.total, row.approver_role)
-                    decision, corrections, reason = reviewers.verdict(row.id)
-                    reviewers_needed = [first]
-                    if row.four_eyes:
-                        reviewers_needed.append("carol" if first != "carol" else "dave")
-                    when = clock.current
-                    for i, person in enumerate(reviewers_needed):
-                        when += reviewers.delay(REVIEWERS[person])
+    try:
+        with mocked.installed():
+            while queue:
+                at, _, what, payload = heapq.heappop(queue)
+                if at >= end:
+                    continue  # after the month: still waiting when the report is made
+                clock.set(at)
+                if what == "arrive":
+                    arrival = payload["arrival"]
+                    index = arrival.index if arrival.index is not None else arrival.again
+                    path = data / "invoices" / names[index]
+                    spec = base.spec.model_copy(update={"as_of": at.date()})
+                    rt = dataclasses.replace(base, spec=spec, gateway=gateway)
+                    result = process_file(rt, path)
+                    outcomes[result.decision or result.status] += 1
+                    if result.duplicate_delivery:
+                        continue
+                    row = store.invoice(result.invoice_id)
+                    assert row is not None
+                    if row.decision == "review":
+                        first = reviewers.who(row.total, row.approver_role)
+                        decision, corrections, reason = reviewers.verdict(row.id)
+                        reviewers_needed = [first]
+                        if row.four_eyes:
+                            reviewers_needed.append("carol" if first != "carol" else "dave")
+                        when = clock.current
+                        for i, person in enumerate(reviewers_needed):
+                            when += reviewers.delay(REVIEWERS[person])
+                            seq += 1
+                            heapq.heappush(queue, (when, seq, "review", {
+                                "invoice": row.id, "reviewer": person, "decision": decision,
+                                "corrections": corrections if i == 0 else {}, "reason": reason,
+                                "final": i == len(reviewers_needed) - 1, "shadow": False,
+                                "proposed": "review"}))
+                    elif at < shadow_until and row.decision in ("approve", "hold", "reject"):
+                        # shadow mode: a second opinion on what APX decided alone
+                        disagree = row.decision == "approve" and rng.random() < 0.05
                         seq += 1
-                        heapq.heappush(queue, (when, seq, "review", {
-                            "invoice": row.id, "reviewer": person, "decision": decision,
-                            "corrections": corrections if i == 0 else {}, "reason": reason,
-                            "final": i == len(reviewers_needed) - 1, "shadow": False,
-                            "proposed": "review"}))
-                elif at < shadow_until and row.decision in ("approve", "hold", "reject"):
-                    # shadow mode: a second opinion on what APX decided alone
-                    disagree = row.decision == "approve" and rng.random() < 0.05
-                    seq += 1
-                    heapq.heappush(queue, (clock.current + reviewers.delay("ap_clerk"), seq,
-                                           "review", {
-                        "invoice": row.id, "reviewer": rng.choice(["alice", "bob"]),
-                        "decision": "hold" if disagree else row.decision,
-                        "corrections": {}, "final": False, "shadow": True,
-                        "proposed": row.decision,
-                        "reason": "requester has not confirmed the service" if disagree
-                        else "agrees"}))
-            else:
-                minutes = math.exp(rng.gauss(math.log(
-                    14 if payload["decision"] == "hold" else 6), 0.5))
-                if payload["shadow"]:
-                    minutes = math.exp(rng.gauss(math.log(2.5), 0.4))
-                reviewers.decide(payload["invoice"], payload["reviewer"],
-                                 decision=payload["decision"], proposed=payload["proposed"],
-                                 corrections=payload["corrections"], reason=payload["reason"],
-                                 shadow=payload["shadow"], minutes=minutes,
-                                 final=payload["final"])
+                        heapq.heappush(queue, (clock.current + reviewers.delay("ap_clerk"), seq,
+                                               "review", {
+                            "invoice": row.id, "reviewer": rng.choice(["alice", "bob"]),
+                            "decision": "hold" if disagree else row.decision,
+                            "corrections": {}, "final": False, "shadow": True,
+                            "proposed": row.decision,
+                            "reason": "requester has not confirmed the service" if disagree
+                            else "agrees"}))
+                else:
+                    minutes = math.exp(rng.gauss(math.log(
+                        14 if payload["decision"] == "hold" else 6), 0.5))
+                    if payload["shadow"]:
+                        minutes = math.exp(rng.gauss(math.log(2.5), 0.4))
+                    reviewers.decide(payload["invoice"], payload["reviewer"],
+                                     decision=payload["decision"], proposed=payload["proposed"],
+                                     corrections=payload["corrections"], reason=payload["reason"],
+                                     shadow=payload["shadow"], minutes=minutes,
+                                     final=payload["final"])
+    finally:
+        repository.now = real_now
     print(f"simulated {len(plan)} arrivals ({len(month.scenarios)} distinct invoices) from "
           f"{MONTH_START} for {DAYS} days into {url}: {dict(outcomes)}; "
           f"mocked model calls {mocked.calls}; audit chain "

@@ -284,7 +284,8 @@ def test_conformance_gap_finds_overrides_escalations_tolerances_and_unknowns() -
     assert "in practice the limit is about 5,000.00" in clerk.practice
     assert {ref.invoice_id for ref in clerk.invoices} == {f"NON_PO_INVOICE-{i}" for i in range(3)}
     price = settings["tolerances.unit_price_percent"]
-    assert "up to 4.5 %" in price.practice and "refused from 12.0 %" in price.practice
+    assert "3 price variances were approved as billed, up to 4.5 %" in price.practice
+    assert "1 rejected or held, from 12.0 %" in price.practice
 
     [group] = gap.unknown_groups
     assert group.codes == ("TAX_RATE_UNEXPECTED", "UNPLANNED_CHARGE")
