@@ -176,11 +176,15 @@ class Month:
         elif kind == "missing_po":
             vendor = "acme"
         if kind == "duplicate" and self.scenarios:
+            # layout B (Nordwind) prints neither stamps nor notes: its copy would be the
+            # same bytes, which is one invoice delivered twice, not a duplicate invoice
             earlier = [s for s, k in zip(self.scenarios[-60:], self.kinds[-60:], strict=True)
-                       if k == "clean"]
+                       if k == "clean" and self.gen.VENDORS[s.vendor].layout != "B"]
             if earlier:
                 original = rng.choice(earlier)
-                scenario = dataclasses.replace(original, intent="re-sent copy", stamp="COPY")
+                # a note changes the bytes in every layout (not every layout prints stamps)
+                scenario = dataclasses.replace(original, intent="re-sent copy", stamp="COPY",
+                                               notes=("Copy: re-sent at your request.",))
                 return self._append(scenario, kind)
             kind = "clean"
 

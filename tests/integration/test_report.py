@@ -107,3 +107,33 @@ def test_reviewed_invoices_export_as_an_eval_set(runtime: Runtime, tmp_path: Pat
     assert unreadable.fields.invoice_number == "EA-1" and unreadable.fields.total == "10.00"
     again = CliRunner().invoke(app, ["export-labels", "--out", str(target)])
     assert again.exit_code == 2 and "already holds" in again.output
+
+
+def test_report_and_replay_commands(runtime: Runtime, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from apx.cli import app
+
+    monkeypatch.setenv("APX_DATABASE_URL", str(runtime.store.engine.url))
+    monkeypatch.setenv("APX_HOME", str(tmp_path / ".apx"))
+    page, figures = tmp_path / "report.html", tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["report", "--out", str(page), "--json", str(figures)])
+    assert result.exit_code == 0, result.output
+    assert "6 invoices received" in result.output and "touchless 16.7 %" in result.output
+    assert "<svg" in page.read_text() and json.loads(figures.read_text())["invoices"] == 6
+    empty = CliRunner().invoke(app, ["report", "--out", str(page), "--since", "2020-01-01",
+                                     "--until", "2020-01-31"])
+    assert empty.exit_code == 0 and "0 invoices received 2020-01-01 to 2020-01-31" in empty.output
+    bad = CliRunner().invoke(app, ["report", "--since", "yesterday"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+    stricter = tmp_path / "policy.yaml"
+    stricter.write_text(POLICY_FILE.read_text().replace(
+        'reject_on: [DUPLICATE_EXACT]', 'reject_on: [DUPLICATE_EXACT, PRICE_VARIANCE]'))
+    replayed = CliRunner().invoke(app, ["policy", "replay", "--policy", str(stricter)])
+    assert replayed.exit_code == 0, replayed.output
+    assert "6 invoices re-decided, 1 would change" in replayed.output
+    assert "review → reject" in replayed.output and "2,332.56 GBP" in replayed.output
