@@ -81,3 +81,22 @@ def test_model_per_step_is_recorded_and_a_disallowed_provider_is_refused(
     refused = CliRunner().invoke(app, ["eval", "--data", str(data),
                                        "--model-extraction", MINI])
     assert refused.exit_code == 2 and "not on the allowlist" in refused.output
+
+
+@pytest.mark.model
+def test_compare_the_real_local_model_with_a_mocked_one(env: Path) -> None:
+    """The default model runs for real (Gemma 3 270M in process) beside a mocked remote one."""
+    data = sample_subset(env / "data", ("011-",))
+    with MockedModels({MINI: first_choice}).installed():
+        result = CliRunner().invoke(app, [
+            "eval", "--data", str(data), "--compare", "local/gemma3-270m", MINI,
+            "--json", str(env / "compare.json"), "--out", str(env / "compare.md")])
+    assert result.exit_code == 0, result.output
+    local = json.loads((env / "compare.json").read_text())["local/gemma3-270m"]
+    usage = local["model_usage"]["classification"]
+    assert usage["calls"] + usage["failures"] == 1 and usage["models"] in ([], [
+        "local/gemma3-270m"])
+    assert local["decision_accuracy"] == 1.0 and float(usage["cost"]) == 0
+    if usage["calls"]:
+        assert usage["latency_median_ms"] > 0 and usage["prompt_tokens"] > 0
+    assert "`local/gemma3-270m`" in (env / "compare.md").read_text()
