@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 import warnings
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +24,7 @@ from apx import environment
 from apx.settings import Settings
 
 if TYPE_CHECKING:
+    from apx.dataset import Dataset
     from models.processing import ProcessingResult
     from store.repository import Store
 
@@ -33,6 +35,8 @@ app.add_typer(audit_app, name="audit")
 layouts_app = typer.Typer(no_args_is_help=True,
                           help="Vendor layouts learned from confirmed invoices.")
 app.add_typer(layouts_app, name="layouts")
+policy_app = typer.Typer(no_args_is_help=True, help="The decision policy: try a change first.")
+app.add_typer(policy_app, name="policy")
 # A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -125,27 +129,100 @@ def demo(
 @app.command("eval")
 def evaluate(
     data: DataOption,
+    models: Annotated[list[str] | None, typer.Argument(
+        help="With --compare: the litellm models to compare.", show_default=False)] = None,
     json_out: Annotated[Path, typer.Option("--json", help="Where to write the report.")] = Path(
         "eval.json"),
     no_model: NoModel = False,
     cache: Annotated[bool, typer.Option(help="Reuse cached model answers.")] = False,
+    model_extraction: Annotated[str | None, typer.Option(
+        "--model-extraction", help="litellm model for extraction (default: "
+        "APX_EXTRACTION_MODEL).")] = None,
+    model_classification: Annotated[str | None, typer.Option(
+        "--model-classification", help="litellm model for classification (default: "
+        "APX_CLASSIFICATION_MODEL).")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Evaluate each MODEL (for both steps) on the same data and write a "
+        "markdown comparison (--out).")] = False,
+    out: Annotated[Path, typer.Option(
+        "--out", help="The comparison report (with --compare); its chart is written beside it.",
+    )] = Path("compare.md"),
 ) -> None:
     """Run the pipeline on a fresh database over a labelled set and score it against truth.json."""
     from apx.dataset import DatasetError, load_dataset
-    from apx.evaluate import RunRecord, score
-    from apx.runner import fresh_database
 
     settings = _settings()
     try:
         dataset = load_dataset(data, require_truth=True)
     except DatasetError as error:
         _fail(str(error))
+    if compare:
+        if not models:
+            _fail("--compare needs the models to compare: apx eval --data DIR --compare M1 M2")
+        _compare_models(settings, dataset, models, json_out, out, cache=cache)
+        return
+    if models:
+        _fail(f"unexpected arguments {' '.join(models)}: models are compared with --compare")
+    chosen = {"extraction": model_extraction, "classification": model_classification}
+    for model in chosen.values():
+        if model and not no_model:
+            _check_model(model)
+    with _models_for_steps(chosen):
+        report = _evaluate_once(settings, dataset, "evaluating", no_model=no_model, cache=cache)
+    json_out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    summary = {k: report[k] for k in ("invoices", "pattern_recall", "pattern_precision",
+                                      "primary_accuracy", "decision_accuracy",
+                                      "high_stakes_auto_approved", "model_calls", "seconds")}
+    summary["field_accuracy.overall"] = report["field_accuracy"]["overall"]
+    summary["models"] = report["models"]
+    console.print_json(json.dumps(summary))
+    console.print(f"Report written to {json_out} ({len(report['mistakes'])} mistakes listed).")
+
+
+def _check_model(model: str) -> None:
+    """Refuse a model whose provider is not allowed before any invoice is read."""
+    from gateway.config import GatewaySettings, ModelNotAllowed
+
+    try:
+        GatewaySettings().check_allowed(model)
+    except ModelNotAllowed as error:
+        _fail(str(error))
+
+
+@contextlib.contextmanager
+def _models_for_steps(models: dict[str, str | None]) -> Iterator[None]:
+    """Point the gateway's per-step model settings at `models` for the duration."""
+    names = {"extraction": "APX_EXTRACTION_MODEL", "classification": "APX_CLASSIFICATION_MODEL"}
+    saved = {name: os.environ.get(name) for name in names.values()}
+    try:
+        for step, model in models.items():
+            if model:
+                os.environ[names[step]] = model
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _evaluate_once(
+    settings: Settings, dataset: Dataset, label: str, *, no_model: bool, cache: bool,
+) -> dict[str, Any]:
+    """One eval run on a fresh database: the score, plus model use per step."""
+    from apx.evaluate import RunRecord, score
+    from apx.reporting import load_facts
+    from apx.runner import fresh_database
+    from gateway.config import GatewaySettings
+    from metrics.usage import step_usage
+
     assert dataset.truth is not None
-    files = dataset.invoice_files
+    gateway = GatewaySettings()
     started = time.perf_counter()
     with fresh_database(settings.database_url) as url:
         outcomes, store = _run_with_progress(
-            settings, files, "evaluating", erp_dir=dataset.erp_dir, database_url=url,
+            settings, dataset.invoice_files, label, erp_dir=dataset.erp_dir, database_url=url,
             documents_dir=Path(url.removeprefix("sqlite:///")).parent / "documents"
             if url.startswith("sqlite") else settings.home / "eval-documents",
             as_of=dataset.as_of, no_model=no_model,
@@ -167,13 +244,69 @@ def evaluate(
                 classification_calls=outcome.classification_calls,
             ))
         report = score(dataset.truth, records, time.perf_counter() - started)
-    json_out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    summary = {k: report[k] for k in ("invoices", "pattern_recall", "pattern_precision",
-                                      "primary_accuracy", "decision_accuracy",
-                                      "high_stakes_auto_approved", "model_calls", "seconds")}
-    summary["field_accuracy.overall"] = report["field_accuracy"]["overall"]
-    console.print_json(json.dumps(summary))
-    console.print(f"Report written to {json_out} ({len(report['mistakes'])} mistakes listed).")
+        usage = step_usage(load_facts(store))
+    report["models"] = {"extraction": "none" if no_model else gateway.extraction_model,
+                        "classification": "none" if no_model else gateway.classification_model}
+    report["model_usage"] = {row.step: row.model_dump(mode="json") for row in usage}
+    return report
+
+
+def _compare_models(
+    settings: Settings, dataset: Dataset, models: list[str], json_out: Path, out: Path, *,
+    cache: bool,
+) -> None:
+    from apx.compare import compare_chart, compare_markdown
+
+    for model in models:
+        _check_model(model)
+    reports: dict[str, dict[str, Any]] = {}
+    for model in models:
+        with _models_for_steps({"extraction": model, "classification": model}):
+            reports[model] = _evaluate_once(settings, dataset, model, no_model=False,
+                                            cache=cache)
+    json_out.write_text(json.dumps(reports, indent=2) + "\n", encoding="utf-8")
+    chart = out.with_suffix(".png")
+    compare_chart(reports, chart)
+    out.write_text(compare_markdown(reports, chart.name, str(dataset.root)), encoding="utf-8")
+    for model, report in reports.items():
+        console.print(f"{model}: decisions {report['decision_accuracy']}, fields "
+                      f"{report['field_accuracy']['overall']}, primary "
+                      f"{report['primary_accuracy']}, {report['seconds']} s")
+    console.print(f"Comparison written to {out} (chart {chart}); every report in {json_out}.")
+
+
+@app.command("export-labels")
+def export_labels(
+    out: Annotated[Path, typer.Option("--out", help="A new folder for the labelled set.")],
+    erp: Annotated[Path, typer.Option(help="The ERP export the invoices were matched against.")
+                   ] = Path("sample_data/erp"),
+) -> None:
+    """Export the invoices reviewers decided (with their corrections) as an eval set."""
+    from apx.labels import export, labelled_set
+    from apx.reporting import load_facts
+    from store.repository import Store
+
+    settings = _settings()
+    store = Store.open(settings.resolved_database_url())
+    rows = {row.id: row for row in store.invoices()}
+    labelled = labelled_set(load_facts(store), rows)
+    if not labelled:
+        _fail("no invoice has a reviewer's decision yet: nothing to export")
+    originals = {}
+    for item, _label in labelled:
+        stored = store.document_path(item.invoice_id)
+        if stored is None or not Path(stored).is_file():
+            _fail(f"the original of {item.file_name} is not at {stored}")
+        originals[item.invoice_id] = Path(stored)
+    try:
+        truth = export(labelled, originals, erp, out)
+    except FileExistsError as error:
+        _fail(str(error))
+    corrected = sum(1 for _item, label in labelled
+                    if any(r.corrections for r in _item.reviews))
+    console.print(f"{len(truth.invoices)} labelled invoices ({corrected} with corrections) "
+                  f"written to {out}; measure a model on them with "
+                  f"[bold]apx eval --data {out}[/bold].")
 
 
 @app.command()
@@ -215,6 +348,137 @@ def show(
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
     print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
+
+
+def _day(text: str | None, option: str, *, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD option as the start of that day in UTC (the next day's for an end)."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} takes a date as YYYY-MM-DD, not '{text}'")
+    return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), UTC)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML page to write.")] = Path(
+        "apx-report.html"),
+    since: Annotated[str | None, typer.Option(
+        help="First day received (YYYY-MM-DD); default: --days before --until.")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Last day received, inclusive (YYYY-MM-DD); default: the newest invoice's day.",
+    )] = None,
+    days: Annotated[int, typer.Option(help="Length of the default period.")] = 30,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write every figure as JSON.")] = None,
+) -> None:
+    """Write the controller's report (one self-contained HTML page) over a period."""
+    from apx.report_html import duration, money, pct, render_html
+    from apx.reporting import build_report, load_facts
+    from config.loader import load_policy
+    from store.repository import Store
+
+    settings = _settings()
+    url = settings.resolved_database_url()
+    store = Store.open(url)
+    figures = build_report(load_facts(store), load_policy(settings.policy_file),
+                           since=_day(since, "--since"), until=_day(until, "--until", end=True),
+                           days=days)
+    out.write_text(render_html(figures, generated_at=datetime.now(UTC),
+                               source=_redacted(url)), encoding="utf-8")
+    if json_out is not None:
+        json_out.write_text(figures.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    costs = figures.costs
+    to_approval = figures.mean_days_to_approval
+    console.print(
+        f"{figures.invoices} invoices received {figures.since:%Y-%m-%d} to "
+        f"{figures.until - timedelta(days=1):%Y-%m-%d}: "
+        f"touchless {pct(figures.touchless_rate)}, exceptions {pct(figures.exception_rate)}, "
+        f"review {pct(figures.review_rate)}, hold {pct(figures.hold_rate)}, "
+        f"reject {pct(figures.reject_rate)}; cost per invoice "
+        f"{money(costs.per_invoice, costs.currency)}; mean to approval "
+        f"{duration(to_approval * 24) if to_approval is not None else '-'}; "
+        f"{figures.waiting_reviews} waiting for review.")
+    console.print(f"Report written to {out}" + (f" and {json_out}" if json_out else "") + ".")
+
+
+@policy_app.command("replay")
+def policy_replay(
+    policy: Annotated[Path, typer.Option("--policy", help="The policy file to try.")],
+    since: Annotated[str | None, typer.Option(help="First day received (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Last day received, inclusive (YYYY-MM-DD).")] = None,
+    show: Annotated[int, typer.Option(help="List at most this many changed invoices.")] = 40,
+    json_out: Annotated[Path | None, typer.Option(
+        "--json", help="Also write the replay as JSON.")] = None,
+) -> None:
+    """Re-decide the stored invoices under another policy and list what would change."""
+    from rich.table import Table
+
+    from apx.report import amount_text
+    from apx.reporting import load_facts
+    from config.loader import ConfigFileError, load_catalog, load_policy
+    from metrics.facts import in_period
+    from pipeline.replay import replay
+    from store.repository import Store
+
+    settings = _settings()
+    try:
+        candidate = load_policy(policy)
+    except ConfigFileError as error:
+        _fail(str(error))
+    facts = load_facts(Store.open(settings.resolved_database_url()))
+    start, end = _day(since, "--since"), _day(until, "--until", end=True)
+    if start is not None or end is not None:
+        facts = in_period(facts, start or datetime.min.replace(tzinfo=UTC),
+                          end or datetime.max.replace(tzinfo=UTC))
+    result = replay(facts, candidate, load_catalog(),
+                    current=load_policy(settings.policy_file))
+    if json_out is not None:
+        json_out.write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    console.print(
+        f"Policy {', '.join(result.policy_before) or '-'} → {result.policy_after}: "
+        f"{result.replayed} invoices re-decided, [bold]{len(result.changes)} would change[/], "
+        f"{result.unchanged} unchanged" + (f", {result.skipped} skipped (no decision)"
+                                           if result.skipped else "") + ".")
+    if result.transitions:
+        totals = Table(header_style="bold", pad_edge=False, title="Changes by kind")
+        for name in ("change", "invoices", "totals"):
+            totals.add_column(name, justify="right" if name == "invoices" else "left")
+        for row in result.transitions:
+            totals.add_row(row.transition, str(row.invoices), ", ".join(
+                amount_text(amount, currency) for currency, amount in row.totals.items()))
+        console.print(totals)
+        listed = Table(header_style="bold", pad_edge=False,
+                       title=f"Invoices whose decision would change"
+                             f"{f' (first {show})' if len(result.changes) > show else ''}")
+        for name in ("invoice", "vendor", "total", "now", "would be", "reason"):
+            listed.add_column(name, justify="right" if name == "total" else "left",
+                              overflow="fold")
+        for change in result.changes[:show]:
+            ref = change.invoice
+            listed.add_row(ref.label, ref.vendor or "-", amount_text(ref.total, ref.currency),
+                           f"{change.before} {change.approver_before or ''}".strip(),
+                           f"{change.after} {change.approver_after or ''}".strip(),
+                           change.reason_after)
+        console.print(listed)
+    outcomes = sorted(set(result.outcomes_before) | set(result.outcomes_after))
+    console.print("Outcomes now → under the new policy: " + ", ".join(
+        f"{o} {result.outcomes_before.get(o, 0)} → {result.outcomes_after.get(o, 0)}"
+        for o in outcomes))
+    if result.not_replayed_keys:
+        console.print(f"[yellow]Not replayed[/]: {', '.join(result.not_replayed_keys)} changed; "
+                      "rules read these keys, so their effect shows only when invoices are "
+                      "processed again.")
+
+
+def _redacted(url: str) -> str:
+    """The database for the page's header, without a password."""
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @audit_app.command("verify")

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from models.benchmarks import Benchmarks
 from models.catalog import Catalog
 from models.policy import Policy
 from models.screening import InstructionPhrases
@@ -21,6 +22,7 @@ CONFIG_DIR = Path(__file__).resolve().parent
 CATALOG_FILE = CONFIG_DIR / "catalog.yaml"
 POLICY_FILE = CONFIG_DIR / "policy.yaml"
 PHRASES_FILE = CONFIG_DIR / "suspicious_content.yaml"
+BENCHMARKS_FILE = CONFIG_DIR / "benchmarks.yaml"
 
 
 class ConfigFileError(ValueError):
@@ -55,3 +57,6 @@ def load_instruction_phrases(path: Path = PHRASES_FILE) -> InstructionPhrases:
     """The SUSPICIOUS_CONTENT phrase lists, one section per language."""
     phrases: InstructionPhrases = _read(path, InstructionPhrases)
     return phrases
+def load_benchmarks(path: Path = BENCHMARKS_FILE) -> Benchmarks:
+    benchmarks: Benchmarks = _read(path, Benchmarks)
+    return benchmarks

@@ -91,4 +91,25 @@ def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
             result = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
         progress.notify(result)
         results.append(result)
+    _publish_summary(results)
     return results
+
+
+BATCH_ARTIFACT_KEY = "apx-batch-summary"
+
+
+def _publish_summary(results: list[ProcessingResult]) -> None:
+    """The batch's figures as a markdown artifact in the Prefect UI (`apx report` has more).
+
+    A summary that cannot be written must not fail a batch whose invoices are all decided.
+    """
+    from prefect.artifacts import create_markdown_artifact
+    from prefect.logging import get_run_logger
+
+    from metrics.batch import batch_markdown
+
+    try:
+        create_markdown_artifact(key=BATCH_ARTIFACT_KEY, markdown=batch_markdown(results),
+                                 description="APX batch: decisions, exceptions, model calls")
+    except Exception as error:  # the API being briefly unavailable, say
+        get_run_logger().warning("batch summary artifact not written: %s", error)

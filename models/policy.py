@@ -102,6 +102,22 @@ class Layouts(BaseModel):
     )
 
 
+class Costs(BaseModel):
+    """What a person's time costs, for the report's cost per invoice (decisions ignore it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reviewer_minutes_per_review: Decimal = Field(
+        default=Decimal("8"), description="standard minutes a person spends on one review")
+    reviewer_hourly_rate: Decimal = Field(
+        default=Decimal("45.00"), description="fully loaded cost of an hour of review")
+    currency: str = Field(default="USD", description="currency of the rate (models bill USD)")
+
+    @property
+    def per_minute(self) -> Decimal:
+        return self.reviewer_hourly_rate / Decimal(60)
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -117,6 +133,7 @@ class Policy(BaseModel):
     matching: Matching = Field(default_factory=Matching)
     content: Content = Field(default_factory=Content)
     layouts: Layouts = Field(default_factory=Layouts)
+    costs: Costs = Field(default_factory=Costs)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

@@ -22,6 +22,7 @@ from models.gateway import ModelAnswer
 from models.invoice import Extraction
 from models.matching import EarlierBilling, LineBilling, PriorInvoice
 from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
+from models.review import ReviewRecord
 from models.states import FINAL, InvoiceStatus
 from store.audit import GENESIS, event_hash
 from store.db import make_engine, migrate, session_factory
@@ -35,6 +36,9 @@ from store.tables import (
     VoucherRow,
 )
 from store.unit_of_work import UnitOfWork, WriteConflict, now
+
+REVIEW_EVENT = "review.decided"
+"""The audit step of a reviewer's decision (detail: a ReviewRecord without the event's fields)."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,41 @@ class Store(LayoutStore):
             return [ModelCallRecord.model_validate(row, from_attributes=True)
                     for row in session.scalars(query)]
 
+    def all_findings(self) -> dict[str, list[Finding]]:
+        """Every invoice's findings in one query (for reports over many invoices)."""
+        grouped: dict[str, list[Finding]] = {}
+        with self.session() as session:
+            for row in session.scalars(select(FindingRow).order_by(FindingRow.id)):
+                grouped.setdefault(row.invoice_id, []).append(
+                    Finding(code=row.code, severity=Severity(row.severity), message=row.message,
+                            evidence=row.evidence, amount=row.amount))
+        return grouped
+
+    def review_records(self) -> list[ReviewRecord]:
+        """Reviewers' decisions, oldest first.
+
+        Read from the audit log's `review.decided` events until the review work (issue 13)
+        stores decisions in tables of their own; then this method reads those instead.
+        """
+        records = []
+        for event in self.audit_events_of(REVIEW_EVENT):
+            if event.invoice_id is None:
+                continue
+            records.append(ReviewRecord.model_validate({
+                **event.detail, "invoice_id": event.invoice_id, "decided_at": event.at,
+                "reviewer": event.detail.get("reviewer", event.actor),
+            }))
+        return records
+
+    def document_path(self, invoice_id: str) -> str | None:
+        """Where the original file of an invoice is kept (content-addressed)."""
+        with self.session() as session:
+            row = session.get(InvoiceRow, invoice_id)
+            if row is None:
+                return None
+            document = session.get(DocumentRow, row.document_sha256)
+            return document.stored_path if document is not None else None
+
     def vouchers(self) -> list[Voucher]:
         with self.session() as session:
             return [Voucher.model_validate(row, from_attributes=True)
@@ -269,6 +308,14 @@ class Store(LayoutStore):
             query = select(AuditEventRow).order_by(AuditEventRow.id)
             if invoice_id is not None:
                 query = query.where(AuditEventRow.invoice_id == invoice_id)
+            return [AuditEvent.model_validate(row, from_attributes=True)
+                    for row in session.scalars(query)]
+
+    def audit_events_of(self, step: str) -> list[AuditEvent]:
+        """Every event of one step (e.g. `decide`), oldest first."""
+        with self.session() as session:
+            query = select(AuditEventRow).where(AuditEventRow.step == step) \
+                .order_by(AuditEventRow.id)
             return [AuditEvent.model_validate(row, from_attributes=True)
                     for row in session.scalars(query)]
 

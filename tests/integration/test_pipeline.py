@@ -44,6 +44,23 @@ def test_decisions_postings_and_audit(subset: Path, database_url: str, tmp_path:
     steps = {e.step for e in store.audit_events(outcomes[0].invoice_id)}
     assert {"intake", "parse", "extract", "rules", "classify", "decide", "post"} <= steps
     assert store.verify_audit().ok
+    assert _batch_artifact().startswith(f"# APX batch: {len(outcomes)} invoices")
+
+
+def _batch_artifact() -> str:
+    """The markdown of the newest batch summary artifact in Prefect."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    from flows.process import BATCH_ARTIFACT_KEY
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[BATCH_ARTIFACT_KEY])),
+            sort=ArtifactSort.CREATED_DESC, limit=1)
+    assert artifacts, "no batch summary artifact"
+    return str(artifacts[0].data)
 
 
 def test_same_bytes_again_is_the_same_invoice(subset: Path, tmp_path: Path) -> None:
