@@ -1,5 +1,6 @@
 # Two commands: `make demo` and `make test`. Both create .venv and install APX first
-# (idempotent: the second run only checks a stamp file).
+# (idempotent: the second run only checks a stamp file). `make test-unit` runs the unit
+# tier alone (tests/unit: no database, no Prefect, no model; seconds).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 LLAMA_CACHE      := $(HOME)/.cache/apx/pip-llama
 INSTALL_LOG      := $(VENV)/install.log
 
-.PHONY: demo test lint install clean
+.PHONY: demo test test-unit lint install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest
+
+test-unit: $(STAMP)
+	@$(BIN)/python -m pytest tests/unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The `apx` command: demo, eval, process, show, audit, ui."""
+"""The `apx` command: demo, eval, process, show, audit, rules, ui."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from apx import environment
@@ -45,7 +46,7 @@ def _settings() -> Settings:
 
 
 def _fail(message: str) -> NoReturn:
-    console.print(f"[red]error:[/red] {message}")
+    console.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(2)
 
 
@@ -54,6 +55,7 @@ def _run_with_progress(
     documents_dir: Path, as_of: date, no_model: bool, model_cache_file: Path | None,
 ) -> tuple[list[ProcessingResult], Store]:
     """Run the batch with a progress bar; unreadable ERP data ends the command with its reason."""
+    from apx.report import safe
     from apx.runner import run_files
     from erp.csv_master import MasterDataError
 
@@ -64,12 +66,12 @@ def _run_with_progress(
             task = progress.add_task(label, total=len(files), current="starting Prefect…")
 
             def advance(outcome: ProcessingResult) -> None:
-                progress.update(task, advance=1, current=(
+                progress.update(task, advance=1, current=safe(
                     f"{outcome.file_name}: {outcome.decision or outcome.status}"))
 
             return run_files(
                 files, erp_dir=erp_dir, database_url=database_url, documents_dir=documents_dir,
-                policy_file=settings.policy_file, as_of=as_of,
+                policy_file=settings.policy_file, as_of=as_of, parse_limits=settings.parse,
                 extraction_mode=settings.extraction_mode,
                 use_model=settings.use_model and not no_model,
                 model_cache_file=model_cache_file, on_progress=advance,
@@ -224,6 +226,33 @@ def audit_verify() -> None:
     else:
         console.print(f"[red]audit chain broken[/red] at event {result.first_bad_id}")
         raise typer.Exit(1)
+
+
+@app.command("rules")
+def rules_command(
+    pattern: Annotated[str | None, typer.Argument(
+        help="A pattern id (any case): print that rule's full doc.")] = None,
+) -> None:
+    """List the rules (pattern, severity, fraud risk, summary), or print one rule's full doc."""
+    from apx.rulebook import print_rule, rules_table
+    from config.loader import ConfigFileError, load_catalog, load_policy
+    from rules.docs import RuleDocError, rule_docs
+
+    try:
+        catalog = load_catalog()
+        docs = {doc.pattern: doc for doc in rule_docs()}
+        policy = load_policy(Settings().policy_file)
+    except (ConfigFileError, RuleDocError) as error:
+        _fail(str(error))
+    if pattern is None:
+        console.print(rules_table(catalog, docs))
+        console.print(f"{len(docs)} rules, {len(catalog.patterns)} catalog patterns in priority "
+                      f"order. [bold]apx rules PATTERN[/bold] prints a rule's full doc.")
+        return
+    wanted = pattern.strip().upper()
+    if wanted not in catalog.ids:
+        _fail(f"{pattern} is not in the exception pattern catalog; `apx rules` lists them")
+    print_rule(console, catalog, wanted, docs.get(wanted), policy)
 
 
 @app.command()

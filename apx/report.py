@@ -7,11 +7,21 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from models.findings import Finding
 from models.processing import ProcessingResult
 from models.records import InvoiceRecord, ModelCallRecord
+
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "?")
+
+
+def safe(text: str | None) -> str:
+    """Text from a file or an invoice, shown as it is: no rich markup is interpreted and no
+    control character (terminal escape codes) reaches the terminal."""
+    return escape((text or "").translate(_CONTROL))
+
 
 DECISION_STYLE = {"approve": "green", "review": "yellow", "hold": "cyan", "reject": "red",
                   None: "magenta"}
@@ -44,8 +54,8 @@ def outcome_table(outcomes: list[ProcessingResult]) -> Table:
         if item.duplicate_delivery:
             decision += " (same file again)"
         table.add_row(
-            item.file_name, item.invoice_number or "-", vendor,
-            amount_text(item.total, item.currency), pattern,
+            safe(item.file_name), safe(item.invoice_number or "-"), safe(vendor),
+            safe(amount_text(item.total, item.currency)), safe(pattern),
             f"[{DECISION_STYLE.get(item.decision, 'magenta')}]{decision}[/]",
         )
     return table

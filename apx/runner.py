@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from extractors.limits import ParseLimits
 from models.processing import ProcessingResult
 from pipeline import progress
 from pipeline.runtime import RunSpec, forget_runtimes, runtime_for
@@ -54,12 +55,14 @@ def run_files(
     use_model: bool = True,
     model_cache_file: Path | None = None,
     on_progress: Callable[[ProcessingResult], None] | None = None,
+    parse_limits: ParseLimits | None = None,
 ) -> tuple[list[ProcessingResult], Store]:
     spec = RunSpec(
         erp_dir=str(erp_dir), database_url=database_url, documents_dir=str(documents_dir),
         policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,
         use_model=use_model,
         model_cache_file=str(model_cache_file) if model_cache_file else None,
+        parse_limits=parse_limits or ParseLimits(),
     )
     runtime = runtime_for(spec)  # fail fast on bad ERP data or database before Prefect starts
     from prefect.settings import temporary_settings

@@ -8,10 +8,12 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.loader import POLICY_FILE
+from extractors.limits import ParseLimits
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="APX_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="APX_", env_nested_delimiter="__",
+                                      extra="ignore")
 
     home: Path = Path(".apx")
     """Where APX keeps its SQLite database, stored originals and the model cache."""
@@ -20,6 +22,8 @@ class Settings(BaseSettings):
     policy_file: Path = POLICY_FILE
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     """auto: call the model only for what code could not settle."""
+    parse: ParseLimits = ParseLimits()
+    """Limits per file: APX_PARSE__MAX_PAGES, APX_PARSE__MAX_SECONDS, APX_PARSE__MAX_MEMORY_MB…"""
     use_model: bool = True
     """False: no model calls at all (deterministic fallbacks only)."""
 

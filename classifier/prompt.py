@@ -11,8 +11,9 @@ from typing import Any
 
 from models.catalog import UNKNOWN_PATTERN, Catalog
 from models.findings import Finding
+from models.gateway import DOCUMENT_NOTICE, quote_document
 
-PROMPT_VERSION = "classification-v1"
+PROMPT_VERSION = "classification-v3"
 EXPLANATION_MAX_CHARS = 300
 MAX_TOKENS = 330
 """Room for the id and a full 300-character explanation even at one token per character
@@ -54,24 +55,30 @@ def _one_line(text: str) -> str:
 def build_prompt(
     catalog: Catalog, findings: list[Finding], invoice_summary: str, candidates: list[str]
 ) -> str:
-    """The user text: the invoice, its findings, the candidates (deterministic top first)."""
+    """The user text: the invoice, its findings, the candidates (deterministic top first).
+
+    The summary and the findings' messages quote the document (its vendor name, number,
+    phrases found in it): they go between <document> tags as data, never as instructions.
+    """
     summary = _one_line(invoice_summary)[:MAX_SUMMARY_CHARS] or "(no summary)"
     shown = findings[:MAX_FINDINGS_IN_PROMPT]
+    quoted = [
+        f"Invoice: {summary}",
+        "Findings:",
+        *(f"- [{f.code}, {f.severity.value}] {_one_line(f.message)}" for f in shown),
+    ]
+    if len(findings) > len(shown):
+        quoted.append(f"- ... and {len(findings) - len(shown)} more")
     lines = [
         "You are an accounts-payable assistant. An invoice could not be paid automatically.",
         "Choose the exception pattern that best describes the main problem, and write one",
         "short sentence for the reviewer.",
         "",
-        f"Invoice: {summary}",
+        DOCUMENT_NOTICE,
+        quote_document("\n".join(quoted)),
         "",
-        "Findings:",
-        *(f"- [{f.code}, {f.severity.value}] {_one_line(f.message)}" for f in shown),
-    ]
-    if len(findings) > len(shown):
-        lines.append(f"- ... and {len(findings) - len(shown)} more")
-    lines += ["", "Candidate patterns (most likely first):"]
-    lines += [f"- {pid}: {describe(catalog, pid)}" for pid in candidates]
-    lines += [
+        "Candidate patterns (most likely first):",
+        *(f"- {pid}: {describe(catalog, pid)}" for pid in candidates),
         f"- {UNKNOWN_PATTERN}: {describe(catalog, UNKNOWN_PATTERN)}",
         "",
         'Answer in JSON: {"pattern": one candidate id, "explanation": one short sentence}.',

@@ -1,4 +1,4 @@
-"""Reads the catalog and policy files into domain objects: the only place that knows YAML.
+"""Reads the catalog, policy and phrase files into domain objects: the only place that knows YAML.
 
 Loading is cached per path, so every stage of a process sees the same objects, and a typo
 in a file fails at start-up with the file's name rather than on some invoice.
@@ -15,10 +15,12 @@ from pydantic import BaseModel, ValidationError
 
 from models.catalog import Catalog
 from models.policy import Policy
+from models.screening import InstructionPhrases
 
 CONFIG_DIR = Path(__file__).resolve().parent
 CATALOG_FILE = CONFIG_DIR / "catalog.yaml"
 POLICY_FILE = CONFIG_DIR / "policy.yaml"
+PHRASES_FILE = CONFIG_DIR / "suspicious_content.yaml"
 
 
 class ConfigFileError(ValueError):
@@ -46,3 +48,10 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
 def load_policy(path: Path = POLICY_FILE) -> Policy:
     policy: Policy = _read(path, Policy)
     return policy
+
+
+@cache
+def load_instruction_phrases(path: Path = PHRASES_FILE) -> InstructionPhrases:
+    """The SUSPICIOUS_CONTENT phrase lists, one section per language."""
+    phrases: InstructionPhrases = _read(path, InstructionPhrases)
+    return phrases

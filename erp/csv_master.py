@@ -8,12 +8,16 @@ data can fix it.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from stdnum.us import rtn
+
+from models.keys import compact
 from models.master import GoodsReceipt, MasterData, PoLine, PurchaseOrder, Vendor
 
 
@@ -57,15 +61,33 @@ def _bool(value: str, where: str) -> bool:
 
 VENDOR_COLUMNS = {"vendor_id", "name", "aliases", "tax_id", "iban", "currency",
                   "payment_terms_days", "status", "requires_po"}
+# Optional vendor columns (a file without them, or with them blank, loads as before): bank
+# details that are not an IBAN, compared with the remit-to details an invoice prints.
+VENDOR_BANK_COLUMNS = ("bank_account", "routing_number", "sort_code", "bic")
 PO_COLUMNS = {"po_number", "vendor_id", "bill_to", "currency", "status", "po_date", "line_no",
               "sku", "description", "quantity", "unit_price", "tax_rate"}
 RECEIPT_COLUMNS = {"receipt_id", "po_number", "line_no", "quantity_received", "received_date"}
+
+
+def _bank_details(row: dict[str, str], where: str) -> dict[str, str | None]:
+    """The optional bank columns, compacted and checked: routing number (US ABA, with its
+    check digit), sort code (six digits), BIC (8 or 11 characters), account number."""
+    values = {name: compact(row.get(name) or "") or None for name in VENDOR_BANK_COLUMNS}
+    routing, sort_code, bic = values["routing_number"], values["sort_code"], values["bic"]
+    if routing is not None and not rtn.is_valid(routing):
+        raise MasterDataError(f"{where} routing_number: '{routing}' is not an ABA routing number")
+    if sort_code is not None and not (sort_code.isdigit() and len(sort_code) == 6):
+        raise MasterDataError(f"{where} sort_code: '{sort_code}' is not six digits")
+    if bic is not None and not re.fullmatch(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?", bic):
+        raise MasterDataError(f"{where} bic: '{bic}' is not a BIC")
+    return values
 
 
 def load_vendors(path: Path) -> dict[str, Vendor]:
     vendors: dict[str, Vendor] = {}
     for number, row in _rows(path, VENDOR_COLUMNS):
         where = f"{path.name} row {number}"
+        bank = _bank_details(row, where)
         try:
             vendors[row["vendor_id"]] = Vendor(
                 vendor_id=row["vendor_id"],
@@ -73,6 +95,7 @@ def load_vendors(path: Path) -> dict[str, Vendor]:
                 aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
                 tax_id=row["tax_id"] or None,
                 iban=row["iban"].replace(" ", "").upper() or None,
+                **bank,
                 currency=row["currency"].upper(),
                 payment_terms_days=int(row["payment_terms_days"] or 0),
                 status=row["status"].lower(),

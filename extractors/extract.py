@@ -13,119 +13,145 @@ from typing import Any, Literal
 
 from extractors import llm
 from extractors.amounts import parse_amount
+from extractors.bank import read_bank_details
 from extractors.context import DocContext
-from extractors.currency import currency_in
+from extractors.currency import currency_in, only_ambiguous_symbol
 from extractors.dates import find_dates
 from extractors.grounding import Evidence, ground
 from extractors.header import (
+    Found,
     date_in_sentence,
-    find_iban,
-    id_token,
+    date_in_title,
     labelled_currency,
     labelled_date,
     labelled_id,
     labelled_tax_id,
+    number_in_title,
     party_name,
     payment_terms,
+    title_line,
 )
-from extractors.labels import is_title
+from extractors.labels import LabelHit
+from extractors.layout import Line
 from extractors.table import read_table
-from extractors.totals import read_totals
+from extractors.totals import Amount, read_totals
 from extractors.vendor import vendor_from_letterhead
-from models.documents import ParsedDocument
+from models.documents import ParsedDocument, Word
 from models.gateway import ModelGateway
-from models.invoice import Extraction, FieldSource, InvoiceDocument
+from models.invoice import Extraction, FieldLocation, FieldSource, InvoiceDocument
 
 Mode = Literal["auto", "always", "never"]
 
 
 class _Draft:
-    """Values, sources and open questions while the readers run."""
+    """Values, sources, locations and open questions while the readers run."""
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self.sources: dict[str, FieldSource] = {}
+        self.locations: dict[str, FieldLocation] = {}
         self.unverified: dict[str, str] = {}
         self.ambiguous: dict[str, list[str]] = {}
 
-    def set(self, name: str, value: Any, source: FieldSource) -> None:
+    def set(
+        self, name: str, value: Any, source: FieldSource, where: FieldLocation | None = None
+    ) -> None:
         if value is not None:
             self.values[name] = value
             self.sources[name] = source
+            if where is not None:
+                self.locations[name] = where
+            else:
+                self.locations.pop(name, None)
 
 
-def _number_after_title(ctx: DocContext) -> str | None:
-    """'INVOICE INV-0042' / 'Rechnung 2026-118': an id printed right after the title."""
-    for line in ctx.lines:
-        if line.page != 1:
-            break
-        for position, segment in enumerate(line.segments):
-            words = segment.words
-            for n in (2, 1):
-                if len(words) >= n and is_title(" ".join(w.text for w in words[:n])):
-                    rest = words[n:] or (
-                        line.segments[position + 1].words
-                        if position + 1 < len(line.segments)
-                        else []
-                    )
-                    token = id_token(rest)
-                    if token and not find_dates(token, ctx.month_first):
-                        return token
-                    break
-    return None
+def _where(words: list[Word], hit: LabelHit | None = None) -> FieldLocation | None:
+    """The box around a value's words and its label's words (one page)."""
+    boxed = [*(hit.words if hit is not None else []), *words]
+    if not boxed:
+        return None
+    page = boxed[-1].page
+    boxed = [w for w in boxed if w.page == page]
+    return FieldLocation(
+        page=page,
+        x0=min(w.x0 for w in boxed),
+        top=min(w.top for w in boxed),
+        x1=max(w.x1 for w in boxed),
+        bottom=max(w.bottom for w in boxed),
+        label=hit.text if hit is not None else None,
+    )
 
 
-def _unlabelled_dates(ctx: DocContext) -> list[tuple[str, date]]:
+def _found(draft: _Draft, name: str, found: Found | None, source: FieldSource) -> bool:
+    if found is None:
+        return False
+    draft.set(name, found.value, source, _where(found.words, found.hit))
+    return True
+
+
+def _unlabelled_dates(ctx: DocContext) -> list[tuple[str, date, Line]]:
     """Dates on page 1 outside the table and outside other labels' lines (due, delivery)."""
-    found: dict[date, str] = {}
+    found: dict[date, tuple[str, Line]] = {}
     labelled = {h.line.index for h in ctx.hits if "invoice_date" not in h.fields}
     for line in ctx.lines:
         if line.page != 1 or line.index in ctx.table_lines or line.index in labelled:
             continue
         for printed, day in find_dates(line.text, ctx.month_first):
-            found.setdefault(day, printed)
-    return [(printed, day) for day, printed in found.items()]
+            found.setdefault(day, (printed, line))
+    return [(printed, day, line) for day, (printed, line) in found.items()]
 
 
 def _header(ctx: DocContext, draft: _Draft) -> None:
-    number = labelled_id(ctx, "invoice_number")
-    if number:
-        draft.set("invoice_number", number.value, FieldSource.LABEL)
-    else:
-        draft.set("invoice_number", _number_after_title(ctx), FieldSource.LAYOUT)
+    title = title_line(ctx)
+    title_where = _where(title.line.words) if title is not None else None
+    if not _found(draft, "invoice_number", labelled_id(ctx, "invoice_number"), FieldSource.LABEL):
+        in_title = number_in_title(ctx, title) if title is not None else None
+        if in_title is not None:
+            # "Rechnung Nr. 471102": the "Nr." marks the number as a label would
+            source = FieldSource.LABEL if in_title[1] else FieldSource.LAYOUT
+            draft.set("invoice_number", in_title[0], source, title_where)
     po = labelled_id(ctx, "po_number")
     if po and po.value != draft.values.get("invoice_number"):
-        draft.set("po_number", po.value, FieldSource.LABEL)
+        _found(draft, "po_number", po, FieldSource.LABEL)
     invoice_date = labelled_date(ctx, "invoice_date")
+    title_date = date_in_title(ctx, title) if title is not None else None
     if invoice_date:
-        draft.set("invoice_date", invoice_date[0], FieldSource.LABEL)
+        found = invoice_date[1]
+        draft.set(
+            "invoice_date", invoice_date[0], FieldSource.LABEL, _where(found.words, found.hit)
+        )
+    elif title_date is not None:
+        draft.set("invoice_date", title_date, FieldSource.LAYOUT, title_where)
     else:
         dates = _unlabelled_dates(ctx)
         if len(dates) == 1:
-            draft.set("invoice_date", dates[0][1], FieldSource.LAYOUT)
+            draft.set("invoice_date", dates[0][1], FieldSource.LAYOUT, _where(dates[0][2].words))
         elif dates:
-            draft.ambiguous["invoice_date"] = [printed for printed, _ in dates]
+            draft.ambiguous["invoice_date"] = [printed for printed, _, _ in dates]
     due = labelled_date(ctx, "due_date")
     if due:
-        draft.set("due_date", due[0], FieldSource.LABEL)
+        draft.set("due_date", due[0], FieldSource.LABEL, _where(due[1].words, due[1].hit))
     else:
         draft.set("due_date", date_in_sentence(ctx, "due_date"), FieldSource.LABEL)
     draft.set("payment_terms_days", payment_terms(ctx), FieldSource.LABEL)
-    vendor = party_name(ctx, "vendor_name")
-    if vendor:
-        draft.set("vendor_name", vendor.value, FieldSource.LABEL)
-    else:
+    if not _found(draft, "vendor_name", party_name(ctx, "vendor_name"), FieldSource.LABEL):
         name, ambiguous, candidates = vendor_from_letterhead(ctx)
-        draft.set("vendor_name", name, FieldSource.LAYOUT)
+        where = _where(candidates[0].segment.words) if candidates else None
+        draft.set("vendor_name", name, FieldSource.LAYOUT, where)
         if ambiguous and candidates:
             draft.ambiguous["vendor_name"] = [c.text for c in candidates[:6]]
-    bill_to = party_name(ctx, "bill_to")
-    if bill_to:
-        draft.set("bill_to", bill_to.value, FieldSource.LABEL)
-    tax_id = labelled_tax_id(ctx)
-    if tax_id:
-        draft.set("vendor_tax_id", tax_id.value, FieldSource.LABEL)
-    draft.set("iban", find_iban(ctx), FieldSource.LABEL)
+    _found(draft, "bill_to", party_name(ctx, "bill_to"), FieldSource.LABEL)
+    _found(draft, "vendor_tax_id", labelled_tax_id(ctx), FieldSource.LABEL)
+    accounts = read_bank_details(ctx)
+    if accounts:
+        draft.set("bank_accounts", accounts, FieldSource.LABEL)
+    draft.set("iban", next((a.iban for a in accounts if a.iban), None), FieldSource.LABEL)
+
+
+def _amount_where(amount: Amount) -> FieldLocation | None:
+    if amount.hit is not None:
+        return _where(amount.hit.line.words, amount.hit)
+    return _where([w for line in amount.lines for w in line.words])
 
 
 def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
@@ -138,15 +164,18 @@ def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
             draft.ambiguous[name] = [str(a.value) for a in totals.candidates[name]]
             if name != "total":
                 draft.unverified[name] = "several labelled amounts, none confirmed by arithmetic"
-        source = FieldSource.ARITHMETIC if name in totals.by_arithmetic else FieldSource.LABEL
-        draft.set(name, amount.value, source)
+        by_label = name not in totals.by_arithmetic and amount.hit is not None
+        source = FieldSource.LABEL if by_label else FieldSource.ARITHMETIC
+        draft.set(name, amount.value, source, _amount_where(amount))
     if totals.tax is not None and totals.tax.rate is not None:
         draft.set("tax_rate", totals.tax.rate, FieldSource.LABEL)
     currency = labelled_currency(ctx)
-    if currency is None and totals.total is not None:
-        currency = currency_in(totals.total.hit.line.text)
+    if currency is None and totals.total is not None and totals.total.line is not None:
+        currency = currency_in(totals.total.line.text)
     if currency is None:
         currency = currency_in(ctx.text)
+    if currency is None and only_ambiguous_symbol(ctx.text):
+        draft.unverified["currency"] = "only '$' is printed: the vendor master's currency decides"
     draft.set("currency", currency, FieldSource.LAYOUT)
 
 
@@ -220,7 +249,12 @@ def extract_invoice(
             reason = "several candidates, none confirmed: " + ", ".join(options[:5])
             draft.unverified.setdefault(name, reason)
     invoice = InvoiceDocument.model_validate(draft.values)
+    locations = {k: v for k, v in draft.locations.items() if k in draft.sources}
     extraction = Extraction(
-        invoice=invoice, sources=draft.sources, unverified=draft.unverified, model_calls=calls
+        invoice=invoice,
+        sources=draft.sources,
+        locations=locations,
+        unverified=draft.unverified,
+        model_calls=calls,
     )
     return ground(extraction, Evidence.of(doc.text))

@@ -18,6 +18,7 @@ from extractors.text import ground_key
 from models.invoice import Extraction, InvoiceDocument
 
 STRING_FIELDS = ("vendor_name", "vendor_tax_id", "iban", "invoice_number", "po_number", "bill_to")
+WRAPPING_FIELDS = ("vendor_name", "bill_to")
 AMOUNT_FIELDS = ("subtotal", "tax", "total")
 DATE_FIELDS = ("invoice_date", "due_date")
 
@@ -82,15 +83,19 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
     updates: dict[str, object] = {}
     unverified = dict(extraction.unverified)
     sources = dict(extraction.sources)
+    locations = dict(extraction.locations)
 
     def drop(name: str, reason: str) -> None:
         updates[name] = None
         unverified[name] = reason
         sources.pop(name, None)
+        locations.pop(name, None)
 
     for name in STRING_FIELDS:
         value = getattr(invoice, name)
-        if value is not None and not evidence.has_text(str(value)):
+        # a party's name may wrap onto a second line of its cell
+        check = evidence.has_words_in_order if name in WRAPPING_FIELDS else evidence.has_text
+        if value is not None and not check(str(value)):
             drop(name, f"'{value}' does not occur in the document text")
     if invoice.currency is not None and not _currency_printed(invoice.currency, evidence):
         drop("currency", f"neither '{invoice.currency}' nor its symbol is printed")
@@ -123,7 +128,12 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
         unverified["total"] = "no total found in the document"
     new_invoice = InvoiceDocument.model_validate({**invoice.model_dump(), **updates})
     return extraction.model_copy(
-        update={"invoice": new_invoice, "unverified": unverified, "sources": sources}
+        update={
+            "invoice": new_invoice,
+            "unverified": unverified,
+            "sources": sources,
+            "locations": locations,
+        }
     )
 
 

@@ -83,9 +83,25 @@ def _split_segments(words: list[Word]) -> list[Segment]:
     return segments
 
 
+def split_glued(word: Word) -> list[Word]:
+    """'Kundennummer:2' -> 'Kundennummer:' '2': a value printed without a space after ':'.
+
+    Times ("10:35") and addresses ("http://") stay whole.
+    """
+    head, colon, tail = word.text.partition(":")
+    if not (colon and head and tail) or head[-1].isdigit() or tail[0] in "/:":
+        return [word]
+    middle = word.x0 + (word.x1 - word.x0) * (len(head) + 1) / len(word.text)
+    return [
+        word.model_copy(update={"text": head + ":", "x1": middle}),
+        word.model_copy(update={"text": tail, "x0": middle}),
+    ]
+
+
 def page_lines(page: ParsedPage) -> list[Line]:
     """Group a page's words into lines by vertical overlap, top to bottom, left to right."""
-    words = sorted(page.words, key=lambda w: (round(w.top, 1), w.x0))
+    split = [part for word in page.words for part in split_glued(word)]
+    words = sorted(split, key=lambda w: (round(w.top, 1), w.x0))
     rows: list[list[Word]] = []
     for word in words:
         mid = (word.top + word.bottom) / 2

@@ -16,9 +16,9 @@ from typing import Any
 from extractors.amounts import find_amounts
 from extractors.context import DocContext
 from extractors.dates import find_dates
-from models.gateway import ModelGateway, ModelUnavailable
+from models.gateway import DOCUMENT_NOTICE, ModelGateway, ModelUnavailable, quote_document
 
-PROMPT_VERSION = "extract-choice-v1"
+PROMPT_VERSION = "extract-choice-v2"
 PROMPT_LINES = 40
 MAX_CANDIDATES = 12
 MODEL_FIELDS = ("vendor_name", "invoice_number", "invoice_date", "total")
@@ -86,7 +86,7 @@ def build_request(ctx: DocContext, candidates: dict[str, list[str]]) -> tuple[st
     head = "\n".join(ctx.text.splitlines()[:PROMPT_LINES])
     asked = ", ".join(_QUESTION[f] for f in fields)
     prompt = (
-        f"Invoice text:\n{head}\n\n"
+        f"{DOCUMENT_NOTICE}\n{quote_document(head)}\n\n"
         f"Question: in the invoice above, what is {asked}? "
         'Copy each value exactly as printed; answer "" if it is not there.\nJSON answer:'
     )

@@ -11,14 +11,13 @@ from decimal import Decimal
 
 from extractors.amounts import find_amounts, find_percent
 from extractors.context import DocContext
-from extractors.labels import match_at, vocabulary
+from extractors.labels import TOTAL_ROLES, match_at, vocabulary
 from extractors.layout import Line, Segment, overlap
 from extractors.text import label_key
 from models.documents import Word
 from models.invoice import InvoiceLine
 
 NUMERIC = ("quantity", "unit_price", "amount", "tax_rate")
-TOTALS = frozenset({"subtotal", "tax", "total"})
 MAX_ROW_GAP = 3.5  # line heights of blank space that end the table on a page
 
 
@@ -126,7 +125,7 @@ def _is_totals(ctx: DocContext, line: Line, cells: dict[str, list[str]]) -> bool
     """A totals label ends the table unless the row also has a quantity (an item row)."""
     if any(find_amounts(p, ctx.decimal_sep) for p in cells.get("quantity", [])):
         return False
-    return any(h.line is line and h.fields & TOTALS for h in ctx.hits)
+    return any(h.line is line and h.fields & TOTAL_ROLES for h in ctx.hits)
 
 
 def _number(pieces: list[str], decimal_sep: str | None, last: bool = False) -> Decimal | None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LABEL_DROP = re.compile(r"[\s.:\-/_()'’`\"°º,;*]+")
+_LABEL_SPLIT = re.compile(r"[\s.:\-/_()'’`\"°º,;*\[\]]+")
+# Words that all mean "number" in a label: "Invoice No" = "Invoice #" = "Invoice Number" =
+# "Rechnungs-Nr." = "N° de facture" = "Número de factura".
+_NUMBER_WORDS = frozenset({"no", "nr", "n", "num", "number", "nummer", "numero", "nro", "nbr"})
 
 
 def strip_accents(text: str) -> str:
@@ -20,9 +23,9 @@ def strip_accents(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """Key under which label wordings compare equal ('Invoice #:' == 'invoice no')."""
-    text = strip_accents(text).casefold().replace("#", "no")
-    return _LABEL_DROP.sub("", text)
+    """Key under which label wordings compare equal ('Invoice #:' == 'invoice number')."""
+    text = strip_accents(text.replace("º", "°")).casefold().replace("#", " no ")
+    return "".join("no" if w in _NUMBER_WORDS else w for w in _LABEL_SPLIT.split(text))
 
 
 def ground_key(text: str) -> str:

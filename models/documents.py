@@ -26,6 +26,9 @@ class ParsedPage(BaseModel):
     height: float
     text: str
     words: list[Word]
+    hidden_text: str = ""
+    """Text a reader cannot see (white on white, < 2 pt, off the page, covered by a filled
+    shape), also part of `text`: the place for instructions meant only for a machine."""
 
 
 class ParsedDocument(BaseModel):
@@ -38,6 +41,10 @@ class ParsedDocument(BaseModel):
     @property
     def text(self) -> str:
         return "\n".join(page.text for page in self.pages)
+
+    @property
+    def hidden_text(self) -> str:
+        return "\n".join(page.hidden_text for page in self.pages if page.hidden_text)
 
     @property
     def words(self) -> list[Word]:

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.keys import compact
 
 
 class InvoiceLine(BaseModel):
@@ -18,12 +20,35 @@ class InvoiceLine(BaseModel):
     tax_rate: Decimal | None = Field(default=None, description="percent, e.g. 19 for 19 %")
 
 
+class BankAccount(BaseModel):
+    """An account printed in the payment (remit-to) part of a document, compacted: IBAN, or a
+    domestic account (US ABA routing + account number, UK sort code + account number), with
+    the bank's BIC when printed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    iban: str | None = None
+    bic: str | None = None
+    account_number: str | None = None
+    routing_number: str | None = Field(default=None, description="US ABA routing number")
+    sort_code: str | None = Field(default=None, description="UK sort code, six digits")
+
+    @property
+    def names_an_account(self) -> bool:
+        """An IBAN or an account number (a BIC or a routing number alone names a bank)."""
+        return bool(self.iban or self.account_number)
+
+
 class InvoiceDocument(BaseModel):
     """An invoice's header, lines and totals. Every value here was grounded in the document."""
 
     vendor_name: str | None = None
     vendor_tax_id: str | None = None
     iban: str | None = None
+    """The first IBAN of `bank_accounts` (kept for readers that know only IBANs)."""
+    bank_accounts: list[BankAccount] = Field(
+        default_factory=list, description="accounts printed in the payment / remit-to details"
+    )
     invoice_number: str | None = None
     invoice_date: date | None = None
     due_date: date | None = None
@@ -37,6 +62,18 @@ class InvoiceDocument(BaseModel):
     tax_rate: Decimal | None = Field(default=None, description="header tax rate in percent")
     total: Decimal | None = None
 
+    def remit_to(self) -> list[BankAccount]:
+        """Every account the invoice asks to be paid to: `bank_accounts`, and `iban` if it is
+        not among them (an invoice built with an IBAN only)."""
+        accounts = list(self.bank_accounts)
+        if self.iban and not any(_same_iban(self.iban, a.iban) for a in accounts):
+            accounts.insert(0, BankAccount(iban=compact(self.iban)))
+        return accounts
+
+
+def _same_iban(a: str, b: str | None) -> bool:
+    return b is not None and compact(a) == compact(b)
+
 
 class FieldSource(StrEnum):
     """Provenance of an extracted value, recorded for the auditor."""
@@ -49,12 +86,30 @@ class FieldSource(StrEnum):
     XML = "xml"  # embedded e-invoice
 
 
+class FieldLocation(BaseModel):
+    """Where on the page a value was read (points, `top` grows downwards) and its label."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    label: str | None = None  # the printed label that named the value, if any
+
+
 class Extraction(BaseModel):
     """The extract stage's output: the invoice plus how much of it can be trusted."""
 
     invoice: InvoiceDocument
     sources: dict[str, FieldSource] = Field(default_factory=dict)
+    locations: dict[str, FieldLocation] = Field(
+        default_factory=dict, description="field -> where it is printed (deterministic reads)"
+    )
     unverified: dict[str, str] = Field(
         default_factory=dict, description="field -> why it could not be grounded or confirmed"
     )
     model_calls: int = 0
+    discrepancies: dict[str, str] = Field(
+        default_factory=dict,
+        description="field -> how the printed page contradicts the embedded e-invoice XML",
+    )

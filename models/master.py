@@ -22,10 +22,19 @@ class Vendor(BaseModel):
     aliases: tuple[str, ...] = ()
     tax_id: str | None = None
     iban: str | None = None
+    bank_account: str | None = Field(default=None, description="domestic account number")
+    routing_number: str | None = Field(default=None, description="US ABA routing number")
+    sort_code: str | None = Field(default=None, description="UK sort code, six digits")
+    bic: str | None = None
     currency: str
     payment_terms_days: int
     status: VendorStatus
     requires_po: bool
+
+    @property
+    def has_bank_details(self) -> bool:
+        """Whether the master knows an account to pay this vendor to."""
+        return bool(self.iban or self.bank_account)
 
 
 class PoLine(BaseModel):

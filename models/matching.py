@@ -58,3 +58,41 @@ class PriorInvoice(BaseModel):
     subtotal: Decimal | None
     total: Decimal | None
     decision: str | None
+
+
+class LineBilling(BaseModel):
+    """What one invoice bills on one PO line: the history 3-way matching accumulates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    po_line_no: int
+    quantity: Decimal
+    amount: Decimal
+
+
+class EarlierBilling(LineBilling):
+    """What an earlier invoice, not rejected, billed on a line of the same PO."""
+
+    invoice_id: str
+    invoice_number: str | None
+    file_name: str
+
+
+class BilledSoFar(BaseModel):
+    """Everything earlier invoices billed on one PO line, added up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    po_line_no: int
+    quantity: Decimal = Decimal(0)
+    amount: Decimal = Decimal(0)
+    invoices: tuple[str, ...] = ()
+    """The earlier invoices, by number (or file name when they have none)."""
+
+    def add(self, billing: EarlierBilling) -> BilledSoFar:
+        return BilledSoFar(
+            po_line_no=self.po_line_no,
+            quantity=self.quantity + billing.quantity,
+            amount=self.amount + billing.amount,
+            invoices=(*self.invoices, billing.invoice_number or billing.file_name),
+        )

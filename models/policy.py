@@ -14,6 +14,10 @@ class Tolerances(BaseModel):
     quantity_over_received: Decimal = Field(description="billed minus received quantity allowed")
     arithmetic: Decimal = Field(description="allowed rounding difference in totals")
     tax_amount: Decimal = Field(description="allowed difference between stated and computed tax")
+    tax_per_line: Decimal = Field(
+        default=Decimal("0.005"),
+        description="further tax difference allowed per invoice line (tax rounded line by line)",
+    )
 
 
 class Dates(BaseModel):
@@ -26,8 +30,23 @@ class Dates(BaseModel):
 class Duplicates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    window_days: int = Field(description="suspected duplicates lie this close in date")
-    number_similarity: float = Field(description="rapidfuzz ratio (0-100) of invoice numbers")
+    window_days: int = Field(
+        description="same amount, another but similar number: suspected this close in date"
+    )
+    number_similarity: float = Field(
+        description="rapidfuzz ratio (0-100) of the numbers' normal forms to call them similar"
+    )
+    exact_window_days: int = Field(
+        description="same number and amount dated at most this far apart: an exact duplicate "
+        "(rejected); farther apart, a re-used number is only suspected (reviewed)"
+    )
+    recurring_min_days: int = Field(
+        description="a later number of the same series, same amount, dated this many days "
+        "or more after the earlier invoice ..."
+    )
+    recurring_max_days: int = Field(
+        description="... and at most this many: a recurring (monthly) invoice, not a duplicate"
+    )
 
 
 class ApproverRole(BaseModel):
@@ -59,6 +78,18 @@ class Matching(BaseModel):
     bill_to_score: float = Field(default=88, description="invoice bill-to vs a legal entity")
 
 
+class Content(BaseModel):
+    """What makes a document's content suspicious (pattern SUSPICIOUS_CONTENT)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hidden_text_min_letters: int = Field(
+        default=40,
+        description="invisible text with at least this many letters is suspicious even without "
+        "an instruction in it; an instruction in invisible text always is",
+    )
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -72,6 +103,7 @@ class Policy(BaseModel):
     routing: Routing
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
+    content: Content = Field(default_factory=Content)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

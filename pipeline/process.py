@@ -37,11 +37,11 @@ def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> Pr
         return stages.result(rt, item)
     parsed = run(stages.parse, rt, item)
     document = parsed.document
-    extraction = run(stages.extract, rt, item, document) if document is not None else None
+    extraction = run(stages.extract, rt, item, parsed) if document is not None else None
     checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
     invoice = extraction.invoice if extraction is not None else None
     run(stages.classify, rt, item, checked.findings, invoice, document is None)
     total = invoice.total if invoice is not None else None
-    decision = run(stages.decide, rt, item, checked.findings, total)
+    decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
     run(stages.post, rt, item, decision)
     return stages.result(rt, item)

@@ -15,12 +15,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from config.loader import CATALOG_FILE, load_catalog, load_policy
+from config.loader import (
+    CATALOG_FILE,
+    PHRASES_FILE,
+    load_catalog,
+    load_instruction_phrases,
+    load_policy,
+)
 from erp.csv_master import load_master_data
+from extractors.limits import ParseLimits
 from models.catalog import Catalog
 from models.gateway import ModelGateway
 from models.master import MasterData
 from models.policy import Policy
+from models.screening import InstructionPhrases
 from rules.registry import check_rules
 from store.repository import Store
 
@@ -34,6 +42,9 @@ class RunSpec(BaseModel):
     policy_file: str
     as_of: date
     catalog_file: str = str(CATALOG_FILE)
+    parse_limits: ParseLimits = ParseLimits()
+    """Pages, bytes, seconds and memory one file may cost the parser (APX_PARSE__*)."""
+    phrases_file: str = str(PHRASES_FILE)
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     use_model: bool = True
     model_cache_file: str | None = None
@@ -47,6 +58,7 @@ class Runtime:
     policy: Policy
     catalog: Catalog
     gateway: ModelGateway | None
+    instruction_phrases: InstructionPhrases
 
 
 _runtimes: dict[RunSpec, Runtime] = {}
@@ -74,6 +86,7 @@ def runtime_for(spec: RunSpec) -> Runtime:
                 policy=load_policy(Path(spec.policy_file)),
                 catalog=catalog,
                 gateway=build_gateway(spec),
+                instruction_phrases=load_instruction_phrases(Path(spec.phrases_file)),
             )
             _runtimes[spec] = runtime
         return runtime

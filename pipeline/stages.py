@@ -16,19 +16,26 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from classifier.classify import classify_run
+from extractors.einvoice import EInvoice, einvoice_extraction
 from extractors.extract import extract_invoice
-from extractors.pdf import UnreadableDocument, parse_pdf
+from extractors.pdf import UnreadableDocument
+from extractors.source import read_source
+from models.completeness import Completeness
 from models.documents import ParsedDocument
 from models.findings import Classification, Decision, Finding, Outcome
 from models.invoice import Extraction, InvoiceDocument
-from models.matching import MatchResult
+from models.matching import LineBilling, MatchResult
 from models.processing import ProcessingResult
+from models.states import InvoiceStatus, can_move
 from pipeline.recording import RecordingGateway
 from pipeline.runtime import Runtime
 from rules.base import RuleContext
+from rules.completeness import assess
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
+from rules.scope import billed_lines
+from store.unit_of_work import UnitOfWork, WriteConflict
 
 
 class IntakeResult(BaseModel):
@@ -44,32 +51,57 @@ class IntakeResult(BaseModel):
 class ParseResult(BaseModel):
     document: ParsedDocument | None = None
     unreadable_reason: str | None = None
+    einvoice: EInvoice | None = None
+    """The e-invoice XML the file is or carries: extraction reads it instead of the page."""
+    einvoice_error: str | None = None
+    page_error: str | None = None
+    printed: bool = True
+    """False for a bare XML file: there is no page to cross-check."""
 
 
 class CheckResult(BaseModel):
     findings: list[Finding]
     match: MatchResult = Field(default_factory=MatchResult)
+    completeness: Completeness = Field(default_factory=Completeness)
+    """Which facts the decision depends on were read and confirmed (empty: none)."""
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _keep_original(path: Path, documents_dir: Path) -> tuple[str, int, Path]:
+    """Copy the file into the document store while hashing it, in chunks (a huge file costs
+    disk, never memory); the copy is renamed to its SHA-256 at the end, atomically, so a
+    crash never leaves a half-written original. Readable by the owner only."""
+    documents_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = documents_dir / f".incoming.{os.getpid()}.{os.urandom(6).hex()}.part"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with path.open("rb") as source, os.fdopen(
+            os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+        ) as target:
+            while chunk := source.read(1024 * 1024):
+                digest.update(chunk)
+                target.write(chunk)
+                size += len(chunk)
+        sha = digest.hexdigest()
+        stored = documents_dir / sha[:2] / f"{sha}{path.suffix.lower()}"
+        stored.parent.mkdir(mode=0o700, exist_ok=True)
+        if stored.exists():
+            partial.unlink()
+        else:
+            partial.replace(stored)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return sha, size, stored
+
+
 def intake(rt: Runtime, path: Path) -> IntakeResult:
     """Identify the file by the SHA-256 of its bytes and keep the original, content-addressed."""
-    data = path.read_bytes()
-    sha = _sha256(data)
-    stored = Path(rt.spec.documents_dir) / sha[:2] / f"{sha}{path.suffix.lower()}"
-    if not stored.exists():
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(f".{stored.name}.{os.getpid()}.part")
-        partial.write_bytes(data)
-        partial.replace(stored)  # atomic: a crash never leaves a half-written original
-    record = rt.store.register_document(sha, path.name, len(data), str(stored))
-    rt.store.audit(record.invoice_id, "intake", "apx", {
-        "file": path.name, "sha256": sha, "bytes": len(data), "new": record.created,
-        "status": record.status,
-    })
+    sha, size, stored = _keep_original(path, Path(rt.spec.documents_dir))
+    record = rt.store.register_document(sha, path.name, size, str(stored))  # + its audit
     return IntakeResult(invoice_id=record.invoice_id, sha256=sha, file_name=path.name,
                         stored_path=str(stored), new=record.created, status=record.status,
                         finished=record.finished)
@@ -77,32 +109,65 @@ def intake(rt: Runtime, path: Path) -> IntakeResult:
 
 def parse(rt: Runtime, item: IntakeResult) -> ParseResult:
     try:
-        document = parse_pdf(Path(item.stored_path), item.sha256)
+        source = read_source(Path(item.stored_path), item.sha256, rt.spec.parse_limits)
     except UnreadableDocument as error:
-        rt.store.set_status(item.invoice_id, "unreadable", error.reason)
-        rt.store.audit(item.invoice_id, "parse", "pdfplumber",
-                       {"readable": False, "reason": error.reason})
+        with rt.store.unit_of_work() as uow:
+            uow.set_status(item.invoice_id, InvoiceStatus.UNREADABLE, error.reason)
+            uow.audit(item.invoice_id, "parse", "pdfplumber",
+                      {"readable": False, "reason": error.reason})
+            uow.commit()
         return ParseResult(unreadable_reason=error.reason)
-    rt.store.set_status(item.invoice_id, "parsed")
-    rt.store.audit(item.invoice_id, "parse", "pdfplumber", {
-        "readable": True, "pages": len(document.pages), "words": len(document.words),
-        "text_sha256": _sha256(document.text.encode("utf-8")),
-    })
-    return ParseResult(document=document)
+    document, einvoice = source.document, source.einvoice
+    with rt.store.unit_of_work() as uow:
+        uow.set_status(item.invoice_id, InvoiceStatus.PARSED)
+        uow.audit(item.invoice_id, "parse", "pdfplumber", {
+            "readable": True, "pages": len(document.pages) if source.printed else 0,
+            "words": len(document.words), "text_sha256": _sha256(document.text.encode("utf-8")),
+            "einvoice": None if einvoice is None else {
+                "syntax": einvoice.syntax, "profile": einvoice.profile,
+                "attachment": einvoice.attachment_name,
+            },
+            "einvoice_error": source.einvoice_error,
+        })
+        uow.commit()
+    return ParseResult(document=document, einvoice=einvoice, einvoice_error=source.einvoice_error,
+                       page_error=source.page_error, printed=source.printed)
 
 
-def extract(rt: Runtime, item: IntakeResult, document: ParsedDocument) -> Extraction:
-    recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
-    extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
-    rt.store.save_extraction(item.invoice_id, extraction, vendor_id=None)
-    _record_calls(rt, item.invoice_id, recorder)
-    rt.store.audit(item.invoice_id, "extract", _actor(recorder, "extractors"), {
-        "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
-        "lines": len(extraction.invoice.lines),
-        "sources": {k: v.value for k, v in extraction.sources.items()},
-        "unverified": extraction.unverified,
-        "model_calls": extraction.model_calls,
-    })
+def extract(rt: Runtime, item: IntakeResult, parsed: ParseResult) -> Extraction:
+    """The invoice from its e-invoice XML when it has one (no model), else from the page."""
+    document = parsed.document
+    if document is None:
+        raise ValueError(f"invoice {item.invoice_id} has no parsed document to extract from")
+    recorder = None
+    if parsed.einvoice is not None:
+        extraction = einvoice_extraction(parsed.einvoice,
+                                         document.text if parsed.printed else None)
+        if parsed.page_error:  # the XML is fine, but nobody could compare it with the page
+            unverified = {"page": f"the printed page could not be read ({parsed.page_error}), "
+                                  f"so it was not compared with the e-invoice XML"}
+            extraction = extraction.model_copy(update={"unverified": unverified})
+    else:
+        recorder = RecordingGateway(rt.gateway) if rt.gateway is not None else None
+        extraction = extract_invoice(document, recorder, mode=rt.spec.extraction_mode)
+        if parsed.einvoice_error:  # it claims to be an e-invoice: a person learns why not
+            unverified = {**extraction.unverified,
+                          "einvoice": f"the attached e-invoice was not used: "
+                                      f"{parsed.einvoice_error}"}
+            extraction = extraction.model_copy(update={"unverified": unverified})
+    default_actor = "einvoice-xml" if parsed.einvoice is not None else "extractors"
+    with rt.store.unit_of_work() as uow:
+        uow.save_extraction(item.invoice_id, extraction, vendor_id=None)
+        _record_calls(uow, item.invoice_id, recorder)
+        uow.audit(item.invoice_id, "extract", _actor(recorder, default_actor), {
+            "invoice": extraction.invoice.model_dump(mode="json", exclude={"lines"}),
+            "lines": len(extraction.invoice.lines),
+            "sources": {k: v.value for k, v in extraction.sources.items()},
+            "unverified": extraction.unverified,
+            "discrepancies": extraction.discrepancies,
+            "model_calls": extraction.model_calls,
+        })
+        uow.commit()
     return extraction
 
 
@@ -114,38 +179,63 @@ def check(
     if document is None or extraction is None:
         findings = [rt.catalog.get("UNREADABLE_DOCUMENT").finding(
             f"The file could not be read: {unreadable_reason}", file=item.file_name)]
-        rt.store.save_findings(item.invoice_id, findings)
-        rt.store.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
+        with rt.store.unit_of_work() as uow:
+            uow.save_findings(item.invoice_id, findings)
+            uow.save_billed_lines(item.invoice_id, None, ())
+            uow.audit(item.invoice_id, "rules", "apx", {"findings": ["UNREADABLE_DOCUMENT"]})
+            uow.commit()
         return CheckResult(findings=findings)
     invoice = extraction.invoice
     match = match_invoice(invoice, rt.master, thresholds=rt.policy.matching)
     vendor = match.vendor.vendor
     po_number = match.po.po_number if match.po is not None else invoice.po_number
-    rt.store.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)
-    context = RuleContext(
+    with rt.store.unit_of_work() as uow:
+        # Matching takes the check lock: the history read below includes every invoice
+        # matched before this one, by any worker; the results commit with the match.
+        uow.save_match(item.invoice_id, vendor.vendor_id if vendor else None, po_number)
+        context = _rule_context(rt, uow, item, document, extraction, match, po_number)
+        findings = run_rules(context)
+        completeness = assess(context)
+        uow.save_findings(item.invoice_id, findings)
+        billed = [LineBilling(po_line_no=b.po_line.line_no, quantity=b.line.quantity,
+                              amount=b.line.amount) for b in billed_lines(context)]
+        uow.save_billed_lines(item.invoice_id, po_number, billed)
+        uow.audit(item.invoice_id, "rules", "apx", {
+            "vendor_id": vendor.vendor_id if vendor else None,
+            "vendor_match": match.vendor.method,
+            "po_number": po_number,
+            "findings": [f.code for f in findings],
+            "unconfirmed": {fact.name: fact.detail for fact in completeness.gaps},
+            "policy_version": rt.policy.version,
+        })
+        uow.commit()
+    return CheckResult(findings=findings, match=match, completeness=completeness)
+
+
+def _rule_context(
+    rt: Runtime, uow: UnitOfWork, item: IntakeResult, document: ParsedDocument,
+    extraction: Extraction, match: MatchResult, po_number: str | None,
+) -> RuleContext:
+    invoice, vendor = extraction.invoice, match.vendor.vendor
+    return RuleContext(
         extraction=extraction,
         document_text=document.text,
+        hidden_text=document.hidden_text,
+        instruction_phrases=rt.instruction_phrases,
         master=rt.master,
         match=match,
         prior_invoices=(
-            rt.store.prior_invoices(item.invoice_id, vendor.vendor_id, invoice.invoice_number,
+            uow.prior_invoices(item.invoice_id, vendor.vendor_id, invoice.invoice_number,
                                     invoice.total) if vendor else ()
         ),
-        prior_on_po=rt.store.prior_on_po(item.invoice_id, po_number) if po_number else (),
+        prior_on_po=uow.prior_on_po(item.invoice_id, po_number) if po_number else (),
+        billed_before=(
+            uow.billed_before(item.invoice_id, match.po.po_number) if match.po else ()
+        ),
         policy=rt.policy,
         catalog=rt.catalog,
         as_of=rt.spec.as_of,
     )
-    findings = run_rules(context)
-    rt.store.save_findings(item.invoice_id, findings)
-    rt.store.audit(item.invoice_id, "rules", "apx", {
-        "vendor_id": vendor.vendor_id if vendor else None,
-        "vendor_match": match.vendor.method,
-        "po_number": po_number,
-        "findings": [f.code for f in findings],
-        "policy_version": rt.policy.version,
-    })
-    return CheckResult(findings=findings, match=match)
 
 
 def classify(
@@ -157,21 +247,26 @@ def classify(
     run = classify_run(findings, _summary(item, invoice), recorder, catalog=rt.catalog,
                        cache_key=item.sha256)
     result = run.classification
-    rt.store.save_classification(item.invoice_id, result)
-    _record_calls(rt, item.invoice_id, recorder)
-    rt.store.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
-        "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
-        "fallback_reason": run.fallback_reason,
-    })
+    with rt.store.unit_of_work() as uow:
+        uow.save_classification(item.invoice_id, result)
+        _record_calls(uow, item.invoice_id, recorder)
+        uow.audit(item.invoice_id, "classify", _actor(recorder, "apx"), {
+            "pattern": result.pattern, "source": result.source, "candidates": result.candidates,
+            "fallback_reason": run.fallback_reason,
+        })
+        uow.commit()
     return result
 
 
 def decide(
-    rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None
+    rt: Runtime, item: IntakeResult, findings: list[Finding], total: Decimal | None,
+    completeness: Completeness,
 ) -> Decision:
-    decision = decide_by_policy(findings, total, rt.policy, rt.catalog)
-    rt.store.save_decision(item.invoice_id, decision)
-    rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
+    decision = decide_by_policy(findings, total, rt.policy, rt.catalog, completeness)
+    with rt.store.unit_of_work() as uow:
+        uow.save_decision(item.invoice_id, decision)
+        uow.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
+        uow.commit()
     return decision
 
 
@@ -179,9 +274,37 @@ def post(rt: Runtime, item: IntakeResult, decision: Decision) -> bool:
     """Export an approved invoice to the ERP exactly once (a retry posts nothing new)."""
     if decision.outcome is not Outcome.APPROVE:
         return False
-    posted = rt.store.post_voucher(item.invoice_id)
-    rt.store.audit(item.invoice_id, "post", "erp", {"posted": posted})
-    return posted
+    try:
+        with rt.store.unit_of_work() as uow:
+            posted = uow.post_voucher(item.invoice_id)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": posted})
+            uow.commit()
+        return posted
+    except WriteConflict as conflict:
+        return _post_refused(rt, item, decision, str(conflict))
+
+
+def _post_refused(rt: Runtime, item: IntakeResult, decision: Decision, conflict: str) -> bool:
+    """The voucher collided with one already posted: by another worker for these very
+    bytes (then it is posted, once), or for the same vendor, number and amount under other
+    bytes — a copy of a paid invoice, which goes to a person instead of being paid twice."""
+    with rt.store.unit_of_work() as uow:
+        if uow.voucher_exists(item.invoice_id):
+            uow.set_status(item.invoice_id, InvoiceStatus.POSTED)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": False, "by": "another worker"})
+        else:
+            reason = ("Not posted: a voucher with the same vendor, invoice number and amount "
+                      "was posted already (another copy of this invoice?)")
+            total = uow.invoice_row(item.invoice_id).total
+            refused = decision.model_copy(update={
+                "outcome": Outcome.REVIEW, "reason": reason, "four_eyes": True,
+                "approver_role": rt.policy.approver_for(total if total is not None
+                                                        else Decimal(0))})
+            uow.save_decision(item.invoice_id, refused)
+            uow.audit(item.invoice_id, "post", "erp", {"posted": False, "refused": conflict})
+            uow.audit(item.invoice_id, "decide", "policy", refused.model_dump(mode="json"))
+        uow.commit()
+    return False
 
 
 def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
@@ -210,11 +333,19 @@ def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
               "the file is kept, run it again.")
     invoice_id, status = "", "failed"
     if path.is_file():
-        sha = _sha256(path.read_bytes())
-        if rt.store.invoice(sha) is not None:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+        sha = digest.hexdigest()
+        record = rt.store.invoice(sha)
+        if record is not None:
             invoice_id = sha
-            rt.store.set_status(sha, "failed", reason)
-            rt.store.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
+            with rt.store.unit_of_work() as uow:
+                if can_move(record.status, InvoiceStatus.FAILED):  # a paid one stays paid
+                    uow.set_status(sha, InvoiceStatus.FAILED, reason)
+                uow.audit(sha, "failed", "apx", {"file": path.name, "reason": reason})
+                uow.commit()
     else:
         reason = f"File not found: {path}"
     return ProcessingResult(
@@ -225,12 +356,12 @@ def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
     )
 
 
-def _record_calls(rt: Runtime, invoice_id: str, recorder: RecordingGateway | None) -> None:
+def _record_calls(uow: UnitOfWork, invoice_id: str, recorder: RecordingGateway | None) -> None:
     for step, reason in recorder.failures if recorder else []:
-        rt.store.audit(invoice_id, f"model.{step}.failed", "apx", {"reason": reason[:2000]})
+        uow.audit(invoice_id, f"model.{step}.failed", "apx", {"reason": reason[:2000]})
     for answer in recorder.answers if recorder else []:
-        rt.store.record_model_call(invoice_id, answer)
-        rt.store.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {
+        uow.record_model_call(invoice_id, answer)
+        uow.audit(invoice_id, f"model.{answer.step}", f"model:{answer.model}", {
             "prompt_version": answer.prompt_version, "cached": answer.cached,
             "prompt_tokens": answer.prompt_tokens, "completion_tokens": answer.completion_tokens,
             "cost": str(answer.cost), "latency_ms": answer.latency_ms, "answer": answer.data,

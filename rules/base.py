@@ -18,8 +18,9 @@ from models.catalog import Catalog, Pattern
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument
 from models.master import MasterData
-from models.matching import MatchResult, PriorInvoice
+from models.matching import EarlierBilling, MatchResult, PriorInvoice
 from models.policy import Policy
+from models.screening import InstructionPhrases
 
 
 class RuleContext(BaseModel):
@@ -27,12 +28,19 @@ class RuleContext(BaseModel):
 
     extraction: Extraction
     document_text: str
+    hidden_text: str = ""
+    """The part of the document's text a reader cannot see (see ParsedPage.hidden_text)."""
+    instruction_phrases: InstructionPhrases
+    """Phrases addressed to automation, per language (config/suspicious_content.yaml)."""
     master: MasterData
     match: MatchResult
     prior_invoices: tuple[PriorInvoice, ...] = ()
     """Earlier invoices of the same vendor that could be duplicates (same number, or same total)."""
     prior_on_po: tuple[PriorInvoice, ...] = ()
     """Earlier invoices billed against the same PO (for cumulative over-billing)."""
+    billed_before: tuple[EarlierBilling, ...] = ()
+    """What earlier invoices, not rejected, billed per line of the matched PO (3-way match
+    across invoices); rules add it up with `rules.scope.billed_so_far`."""
     policy: Policy
     catalog: Catalog
     as_of: date

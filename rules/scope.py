@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.invoice import InvoiceDocument, InvoiceLine
+from models.keys import invoice_number_key
 from models.master import PoLine, PurchaseOrder, Vendor
+from models.matching import BilledSoFar
 from rules.base import RuleContext
 from rules.matching.text import compact, phrase_key
 
@@ -67,6 +69,20 @@ def billed_lines(ctx: RuleContext) -> Iterator[BilledLine]:
         if match.po_line is not None:
             line = ctx.invoice.lines[match.line_index]
             yield BilledLine(match.line_index, line, match.po_line, match.received_quantity)
+
+
+def billed_so_far(ctx: RuleContext) -> dict[int, BilledSoFar]:
+    """What earlier invoices (not rejected) billed on each line of the invoice's PO, added
+    up by PO line number. An earlier invoice with this invoice's number (normal form) is a
+    copy of this very invoice, which DUPLICATE_EXACT handles: it does not count."""
+    own = invoice_number_key(ctx.invoice.invoice_number)
+    totals: dict[int, BilledSoFar] = {}
+    for billing in ctx.billed_before:
+        if own and invoice_number_key(billing.invoice_number) == own:
+            continue
+        so_far = totals.get(billing.po_line_no) or BilledSoFar(po_line_no=billing.po_line_no)
+        totals[billing.po_line_no] = so_far.add(billing)
+    return totals
 
 
 def lines_off_po(ctx: RuleContext) -> Iterator[tuple[int, InvoiceLine]]:

@@ -55,7 +55,8 @@ AS_OF = date(2026, 11, 20)
 HIGH_VALUE = Decimal("10000.00")
 STALE_DAYS = 180
 PRICE_TOLERANCE = Decimal("0.02")
-DUP_WINDOW_DAYS = 30
+DUP_WINDOW_DAYS = 30  # similar number, same amount: this close in date
+DUP_EXACT_WINDOW_DAYS = 90  # same number, same amount: this close is the same invoice
 DUP_SIMILARITY = 80
 CENT = Decimal("0.01")
 
@@ -427,7 +428,7 @@ ITEMS: dict[str, Item] = {
         ("HPC-LBL-SHP", "Shipping labels 4x6 in, roll of 500", "13.90"),  # never on a PO
         (None, "Fuel surcharge", "27.50"),  # never on a PO
         (None, "Post-construction cleaning, per visit", "1450.00"),
-        (None, "Grounds maintenance, monthly (October 2026)", "840.00"),
+        (None, "Grounds maintenance, quarterly visit", "840.00"),
         (None, "Reactive repair call-out", "95.00"),
         (None, "HVAC filter replacement, all units", "310.00"),
         (None, "Staff lunch catering, per cover", "18.50"),
@@ -1412,8 +1413,8 @@ ORACLE_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("harbor", "HPC-30520", d("2026-11-04"), "PO-2026-0173", bill("PO-2026-0173"),
              "near miss: the PO is quoted under the label 'Cust. PO #'",
              near_miss=("MISSING_PO",), po_label="Cust. PO #"),
-    Scenario("fairway", "FFM-2026-0311", d("2026-10-09"), None,
-             items(("Grounds maintenance, monthly (October 2026)", 1),
+    Scenario("fairway", "FFM-2026-0311", d("2026-07-10"), None,
+             items(("Grounds maintenance, quarterly visit", 1),
                    ("Reactive repair call-out", 2), ("HVAC filter replacement, all units", 1)),
              "facilities service without a PO from a vendor that does not require one",
              ("NON_PO_INVOICE",), name="Fairway Facilities Mgmt Ltd"),
@@ -1502,9 +1503,9 @@ ORACLE_SCENARIOS: tuple[Scenario, ...] = (
              "number BCS-7795 used again for other work and another amount",
              ("DUPLICATE_SUSPECTED", "NON_PO_INVOICE")),
     Scenario("fairway", "FFM-2026-0311", d("2026-11-16"), None,
-             items(("Grounds maintenance, monthly (October 2026)", 1),
+             items(("Grounds maintenance, quarterly visit", 1),
                    ("Reactive repair call-out", 2), ("HVAC filter replacement, all units", 1)),
-             "FFM-2026-0311 again, same amount and lines, dated 38 days later",
+             "FFM-2026-0311 again, same amount and lines, dated 129 days later",
              ("DUPLICATE_SUSPECTED", "NON_PO_INVOICE"), name="Fairway Facilities Mgmt Ltd"),
     # -- UNKNOWN_VENDOR / VENDOR_BLOCKED ----------------------------------------------------
     Scenario("acmesol", "AOS-20417", d("2026-11-04"), None,
@@ -1889,20 +1890,20 @@ class Oracle:
 
     @staticmethod
     def _duplicates(sc: Scenario, earlier: list[Scenario]) -> set[str]:
-        """Same number in normal form + same amount + near date: exact. The number used again
-        for another amount or far apart, or a similar number with the same amount, date and
-        lines: suspected. A monthly invoice for another period is neither."""
+        """Same number in normal form + same amount, up to 90 days apart: exact. The number
+        used again for another amount or further apart, or a similar number with the same
+        amount and lines up to 30 days apart: suspected. A monthly invoice for another period
+        is neither."""
         found: set[str] = set()
         for e in earlier:
-            near = abs((e.issued - sc.issued).days) <= DUP_WINDOW_DAYS
+            days = abs((e.issued - sc.issued).days)
             if number_key(e.number) == number_key(sc.number):
-                found.add(
-                    "DUPLICATE_EXACT" if e.total == sc.total and near else "DUPLICATE_SUSPECTED"
-                )
+                exact = e.total == sc.total and days <= DUP_EXACT_WINDOW_DAYS
+                found.add("DUPLICATE_EXACT" if exact else "DUPLICATE_SUSPECTED")
             elif (
                 fuzz.ratio(e.number, sc.number) >= DUP_SIMILARITY
                 and e.total == sc.total
-                and near
+                and days <= DUP_WINDOW_DAYS
                 and same_content(e, sc)
             ):
                 found.add("DUPLICATE_SUSPECTED")
@@ -1940,15 +1941,16 @@ def line_patterns(sc: Scenario, order: PurchaseOrder, prior: list[Scenario]) -> 
         if sc.line_rate(line) != pl.tax_rate:
             found.add("TAX_RATE_UNEXPECTED")
         received = received_on(order, pl.line_no)
+        before = sum(
+            (ln.quantity for e in prior for ln in billed_lines(e) if ln.po_line == pl.line_no),
+            D(0),
+        )
         if received == 0:
             found.add("RECEIPT_PENDING")
-        else:
-            before = sum(
-                (ln.quantity for e in prior for ln in billed_lines(e) if ln.po_line == pl.line_no),
-                D(0),
-            )
-            if before + line.quantity > received:
-                found.add("QTY_OVER_RECEIVED")
+        elif before + line.quantity > received:
+            found.add("QTY_OVER_RECEIVED")
+        if line.quantity <= pl.quantity < before + line.quantity:  # over the PO line, together
+            found.add("PO_OVERBILLED")
         if sc.cur == order.currency and line.unit_price > pl.item.unit_price * (
             1 + PRICE_TOLERANCE
         ):
@@ -3815,6 +3817,9 @@ def write_erp(root: Path) -> None:
             "status",
             "requires_po",
             "bank_account",
+            "routing_number",
+            "sort_code",
+            "bic",
         ],
         (
             [
@@ -3827,7 +3832,10 @@ def write_erp(root: Path) -> None:
                 str(v.terms),
                 v.status,
                 str(v.requires_po).lower(),
-                "/".join(v.us_account) if v.us_account else "",
+                v.us_account[1] if v.us_account else "",
+                v.us_account[0] if v.us_account else "",
+                "",
+                "",
             ]
             for v in MASTER.values()
         ),

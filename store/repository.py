@@ -7,23 +7,22 @@ died half-way can simply run again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, text
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.findings import Classification, Decision, Finding, Severity
+from models.findings import Classification, Decision, Finding, Outcome, Severity
 from models.gateway import ModelAnswer
 from models.invoice import Extraction
-from models.keys import compact
-from models.matching import PriorInvoice
+from models.matching import EarlierBilling, LineBilling, PriorInvoice
 from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
+from models.states import FINAL, InvoiceStatus
 from store.audit import GENESIS, event_hash
 from store.db import make_engine, migrate, session_factory
 from store.tables import (
@@ -34,17 +33,7 @@ from store.tables import (
     ModelCallRow,
     VoucherRow,
 )
-
-AUDIT_LOCK_KEY = 0x41505821  # "APX!": serialises appends to the audit chain on PostgreSQL
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def invoice_number_key(number: str | None) -> str | None:
-    """Invoice numbers compare without case, spaces and punctuation ("INV 0042" = "inv-0042")."""
-    return (compact(number) or None) if number else None
+from store.unit_of_work import UnitOfWork, WriteConflict, now
 
 
 @dataclass(frozen=True)
@@ -57,7 +46,14 @@ class IntakeRecord:
 
 
 def _finished(row: InvoiceRow) -> bool:
-    return row.decision is not None and row.status in {"decided", "posted", "unreadable"}
+    """Nothing left to do for these bytes: paid, unreadable, or decided other than approve.
+
+    An approved invoice that is not posted yet (a run killed between decide and post) is
+    not finished: processing it again posts it, exactly once.
+    """
+    if row.status in FINAL:
+        return True
+    return row.status == InvoiceStatus.DECIDED and row.decision != Outcome.APPROVE
 
 
 @dataclass(frozen=True)
@@ -83,125 +79,116 @@ class Store:
         with self._sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One transaction for a stage's writes; rolled back unless `commit()` was called."""
+        session = self._sessions()
+        uow = UnitOfWork(session)
+        try:
+            yield uow
+        finally:
+            if not uow.committed:
+                session.rollback()
+            session.close()
+
     # -- intake ---------------------------------------------------------------------------
 
     def register_document(
         self, sha256: str, file_name: str, size_bytes: int, stored_path: str
     ) -> IntakeRecord:
-        """One invoice per distinct content: the same bytes again return the existing one."""
-        with self.session() as session:
-            existing = session.get(InvoiceRow, sha256)
-            if existing is not None:
-                return IntakeRecord(sha256, existing.status, created=False,
-                                    finished=_finished(existing))
-        try:
-            with self.session() as session:
-                at = now()
-                session.add(DocumentRow(sha256=sha256, file_name=file_name, size_bytes=size_bytes,
-                                        stored_path=stored_path, received_at=at))
-                session.flush()
-                seq = (session.scalar(select(func.max(InvoiceRow.seq))) or 0) + 1
-                session.add(InvoiceRow(id=sha256, document_sha256=sha256, seq=seq,
-                                       file_name=file_name, status="received", created_at=at,
-                                       updated_at=at))
-            return IntakeRecord(sha256, "received", created=True)
-        except IntegrityError:  # another worker registered the same bytes first
-            with self.session() as session:
-                row = session.get(InvoiceRow, sha256)
-                assert row is not None
-                return IntakeRecord(sha256, row.status, created=False, finished=_finished(row))
+        """One invoice per distinct content: the same bytes again return the existing one.
+
+        The registration and its `intake` audit event commit together.
+        """
+        for _attempt in range(2):
+            try:
+                with self.unit_of_work() as uow:
+                    record = self._register(uow, sha256, file_name, size_bytes, stored_path)
+                    uow.audit(sha256, "intake", "apx", {
+                        "file": file_name, "sha256": sha256, "bytes": size_bytes,
+                        "new": record.created, "status": record.status,
+                    })
+                    uow.commit()
+                    return record
+            except (IntegrityError, WriteConflict):  # registered by another worker: re-read
+                continue
+        raise RuntimeError(f"could not register {file_name} ({sha256})")
+
+    @staticmethod
+    def _register(
+        uow: UnitOfWork, sha256: str, file_name: str, size_bytes: int, stored_path: str
+    ) -> IntakeRecord:
+        session = uow.session
+        existing = session.get(InvoiceRow, sha256)
+        if existing is not None:
+            return IntakeRecord(sha256, existing.status, created=False,
+                                finished=_finished(existing))
+        at = now()
+        session.add(DocumentRow(sha256=sha256, file_name=file_name, size_bytes=size_bytes,
+                                stored_path=stored_path, received_at=at))
+        session.flush()
+        seq = (session.scalar(select(func.max(InvoiceRow.seq))) or 0) + 1
+        session.add(InvoiceRow(id=sha256, document_sha256=sha256, seq=seq, file_name=file_name,
+                               status=InvoiceStatus.RECEIVED.value, created_at=at,
+                               updated_at=at))
+        session.flush()
+        return IntakeRecord(sha256, InvoiceStatus.RECEIVED.value, created=True)
 
     def set_status(self, invoice_id: str, status: str, reason: str | None = None) -> None:
-        with self.session() as session:
-            row = self._invoice(session, invoice_id)
-            row.status, row.status_reason, row.updated_at = status, reason, now()
+        with self.unit_of_work() as uow:
+            uow.set_status(invoice_id, status, reason)
+            uow.commit()
 
-    # -- stage outputs ----------------------------------------------------------------------
+    # -- single writes, each its own unit of work (stages group theirs: see pipeline) -----
 
     def save_extraction(
         self, invoice_id: str, extraction: Extraction, vendor_id: str | None
     ) -> None:
-        doc = extraction.invoice
-        with self.session() as session:
-            row = self._invoice(session, invoice_id)
-            row.vendor_id = vendor_id
-            row.vendor_name = doc.vendor_name
-            row.invoice_number = doc.invoice_number
-            row.invoice_number_key = invoice_number_key(doc.invoice_number)
-            row.invoice_date = doc.invoice_date
-            row.po_number = doc.po_number
-            row.currency = doc.currency
-            row.subtotal, row.tax, row.total = doc.subtotal, doc.tax, doc.total
-            row.extraction = extraction.model_dump(mode="json")
-            row.status, row.updated_at = "extracted", now()
+        with self.unit_of_work() as uow:
+            uow.save_extraction(invoice_id, extraction, vendor_id)
+            uow.commit()
 
     def save_match(self, invoice_id: str, vendor_id: str | None, po_number: str | None) -> None:
-        """The resolved vendor and the PO as the ERP spells it: what history queries key on."""
-        with self.session() as session:
-            row = self._invoice(session, invoice_id)
-            row.vendor_id, row.po_number, row.updated_at = vendor_id, po_number, now()
+        with self.unit_of_work() as uow:
+            uow.save_match(invoice_id, vendor_id, po_number)
+            uow.commit()
+
+    def save_billed_lines(
+        self, invoice_id: str, po_number: str | None, lines: Iterable[LineBilling]
+    ) -> None:
+        with self.unit_of_work() as uow:
+            uow.save_billed_lines(invoice_id, po_number, lines)
+            uow.commit()
 
     def save_findings(self, invoice_id: str, findings: list[Finding]) -> None:
-        with self.session() as session:
-            session.execute(delete(FindingRow).where(FindingRow.invoice_id == invoice_id))
-            session.add_all(
-                FindingRow(invoice_id=invoice_id, code=f.code, severity=f.severity.value,
-                           message=f.message, evidence=f.evidence, amount=f.amount)
-                for f in findings
-            )
+        with self.unit_of_work() as uow:
+            uow.save_findings(invoice_id, findings)
+            uow.commit()
 
     def save_classification(self, invoice_id: str, result: Classification) -> None:
-        with self.session() as session:
-            row = self._invoice(session, invoice_id)
-            row.primary_pattern = result.pattern or None
-            row.explanation = result.explanation
-            row.model_explanation = result.model_explanation
-            row.classification_source = result.source
-            row.updated_at = now()
+        with self.unit_of_work() as uow:
+            uow.save_classification(invoice_id, result)
+            uow.commit()
 
     def save_decision(self, invoice_id: str, decision: Decision) -> None:
-        with self.session() as session:
-            row = self._invoice(session, invoice_id)
-            row.decision = decision.outcome.value
-            row.decision_reason = decision.reason
-            row.approver_role = decision.approver_role
-            row.four_eyes = decision.four_eyes
-            row.policy_version = decision.policy_version
-            if row.status != "unreadable":  # that terminal state and its reason stay visible
-                row.status = "decided"
-            row.updated_at = now()
+        with self.unit_of_work() as uow:
+            uow.save_decision(invoice_id, decision)
+            uow.commit()
 
     def record_model_call(self, invoice_id: str, answer: ModelAnswer) -> None:
-        with self.session() as session:
-            session.add(ModelCallRow(
-                invoice_id=invoice_id, step=answer.step, model=answer.model,
-                prompt_version=answer.prompt_version, cached=answer.cached,
-                prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
-                cost=answer.cost, latency_ms=answer.latency_ms, answer=answer.data, at=now(),
-            ))
+        with self.unit_of_work() as uow:
+            uow.record_model_call(invoice_id, answer)
+            uow.commit()
 
     def post_voucher(self, invoice_id: str) -> bool:
-        """Post an approved invoice exactly once; False when it was posted before."""
-        with self.session() as session:
-            if session.scalar(select(VoucherRow.id).where(VoucherRow.invoice_id == invoice_id)):
-                # posted before (perhaps by a run that died before recording it): finish that
-                row = self._invoice(session, invoice_id)
-                row.status, row.updated_at = "posted", now()
-                return False
+        """Post an approved invoice exactly once; False when it was posted before (or a
+        concurrent worker posted it, or a voucher for the same number and amount exists)."""
         try:
-            with self.session() as session:
-                row = self._invoice(session, invoice_id)
-                if row.decision != "approve" or row.vendor_id is None or row.total is None:
-                    raise ValueError(f"invoice {invoice_id} is not approved for posting")
-                session.add(VoucherRow(
-                    invoice_id=invoice_id, vendor_id=row.vendor_id,
-                    invoice_number=row.invoice_number or "", invoice_date=row.invoice_date,
-                    currency=row.currency or "", amount=row.total, po_number=row.po_number,
-                    posted_at=now(),
-                ))
-                row.status, row.updated_at = "posted", now()
-            return True
-        except IntegrityError:
+            with self.unit_of_work() as uow:
+                posted = uow.post_voucher(invoice_id)
+                uow.commit()
+                return posted
+        except WriteConflict:
             return False
 
     # -- reads --------------------------------------------------------------------------------
@@ -254,45 +241,26 @@ class Store:
     def prior_invoices(
         self, invoice_id: str, vendor_id: str, number: str | None, total: Decimal | None
     ) -> tuple[PriorInvoice, ...]:
-        """Earlier invoices of the vendor with the same number or the same total (indexed)."""
-        key = invoice_number_key(number)
-        matches = [InvoiceRow.invoice_number_key == key] if key else []
-        if total is not None:
-            matches.append(InvoiceRow.total == total)
-        if not matches:
-            return ()
-        with self.session() as session:
-            seq = self._invoice(session, invoice_id).seq
-            rows = session.scalars(select(InvoiceRow).where(
-                InvoiceRow.vendor_id == vendor_id, InvoiceRow.seq < seq, or_(*matches),
-            ).order_by(InvoiceRow.seq))
-            return tuple(_prior(row) for row in rows)
+        with self.unit_of_work() as uow:
+            return uow.prior_invoices(invoice_id, vendor_id, number, total)
 
     def prior_on_po(self, invoice_id: str, po_number: str) -> tuple[PriorInvoice, ...]:
-        with self.session() as session:
-            seq = self._invoice(session, invoice_id).seq
-            rows = session.scalars(select(InvoiceRow).where(
-                InvoiceRow.po_number == po_number, InvoiceRow.seq < seq,
-            ).order_by(InvoiceRow.seq))
-            return tuple(_prior(row) for row in rows)
+        with self.unit_of_work() as uow:
+            return uow.prior_on_po(invoice_id, po_number)
+
+    def billed_before(self, invoice_id: str, po_number: str) -> tuple[EarlierBilling, ...]:
+        with self.unit_of_work() as uow:
+            return uow.billed_before(invoice_id, po_number)
 
     # -- audit ----------------------------------------------------------------------------------
 
     def audit(
         self, invoice_id: str | None, step: str, actor: str, detail: dict[str, Any]
     ) -> str:
-        """Append one event to the chain and return its hash."""
-        with self.session() as session:
-            if session.bind is not None and session.bind.dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                {"key": AUDIT_LOCK_KEY})
-            prev = session.scalar(
-                select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)
-            ) or GENESIS
-            at = now()
-            digest = event_hash(prev, invoice_id, step, actor, at, detail)
-            session.add(AuditEventRow(invoice_id=invoice_id, step=step, actor=actor, at=at,
-                                      detail=detail, prev_hash=prev, hash=digest))
+        """Append one event to the chain, on its own, and return its hash."""
+        with self.unit_of_work() as uow:
+            digest = uow.audit(invoice_id, step, actor, detail)
+            uow.commit()
             return digest
 
     def audit_events(self, invoice_id: str | None = None) -> list[AuditEvent]:
@@ -324,12 +292,3 @@ class Store:
 
 def _record(row: InvoiceRow) -> InvoiceRecord:
     return InvoiceRecord.model_validate(row, from_attributes=True)
-
-
-def _prior(row: InvoiceRow) -> PriorInvoice:
-    return PriorInvoice(
-        invoice_id=row.id, file_name=row.file_name, vendor_id=row.vendor_id,
-        invoice_number=row.invoice_number, invoice_date=row.invoice_date,
-        po_number=row.po_number, currency=row.currency, subtotal=row.subtotal,
-        total=row.total, decision=row.decision,
-    )

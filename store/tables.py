@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -68,6 +70,9 @@ class InvoiceRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     document_sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), unique=True)
     seq: Mapped[int] = mapped_column(Integer, index=True)
+    checked_seq: Mapped[int | None] = mapped_column(Integer, index=True)
+    """Order in which invoices were matched: what "earlier" means for history rules, assigned
+    under a lock so that two copies checked at the same moment still see each other."""
     file_name: Mapped[str] = mapped_column(String(512))
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -81,6 +86,8 @@ class InvoiceRow(Base):
     subtotal: Mapped[Decimal | None] = mapped_column(Money)
     tax: Mapped[Decimal | None] = mapped_column(Money)
     total: Mapped[Decimal | None] = mapped_column(Money)
+    total_minor: Mapped[int | None] = mapped_column(BigInteger)
+    """The total in cents (models.keys.minor_units): compared as a number on every database."""
     extraction: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     primary_pattern: Mapped[str | None] = mapped_column(String(40))
     explanation: Mapped[str | None] = mapped_column(Text)
@@ -96,7 +103,24 @@ class InvoiceRow(Base):
 
     __table_args__ = (
         Index("ix_invoices_vendor_number", "vendor_id", "invoice_number_key"),
-        Index("ix_invoices_vendor_total", "vendor_id", "total"),
+        Index("ix_invoices_vendor_total_minor", "vendor_id", "total_minor"),
+    )
+
+
+class BilledLineRow(Base):
+    """What an invoice bills on one line of its PO (replaced when its check stage re-runs)."""
+
+    __tablename__ = "billed_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    po_number: Mapped[str] = mapped_column(String(64), index=True)
+    po_line_no: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "po_line_no", name="uq_billed_lines_invoice_line"),
     )
 
 
@@ -147,16 +171,23 @@ class AuditEventRow(Base):
 
 
 class VoucherRow(Base):
-    """What the reference ERP adapter posted; the unique invoice id makes posting exactly-once."""
+    """What the reference ERP adapter posted; the unique invoice id makes posting exactly-once,
+    and no two vouchers may carry one vendor's invoice number (normal form) and amount."""
 
     __tablename__ = "vouchers"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "invoice_number_key", "amount_minor",
+                         name="uq_vouchers_vendor_number_amount"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), unique=True)
     vendor_id: Mapped[str] = mapped_column(String(64))
     invoice_number: Mapped[str] = mapped_column(String(128))
+    invoice_number_key: Mapped[str | None] = mapped_column(String(128))
     invoice_date: Mapped[date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
     amount: Mapped[Decimal] = mapped_column(Money)
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     po_number: Mapped[str | None] = mapped_column(String(64))
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -11,11 +11,12 @@ from datetime import date
 from decimal import Decimal
 from types import ModuleType
 
-from config.loader import load_catalog, load_policy
+from config.loader import load_catalog, load_instruction_phrases, load_policy
+from models.completeness import Completeness, Fact, FactStatus
 from models.findings import Finding
 from models.invoice import Extraction, InvoiceDocument, InvoiceLine
 from models.master import GoodsReceipt, MasterData, PoLine, PurchaseOrder, Vendor
-from models.matching import PriorInvoice
+from models.matching import EarlierBilling, PriorInvoice
 from models.policy import Policy
 from rules.base import RuleContext
 from rules.matching import match_invoice
@@ -23,6 +24,13 @@ from rules.matching import match_invoice
 AS_OF = date(2026, 11, 20)
 POLICY = load_policy()
 CATALOG = load_catalog()
+PHRASES = load_instruction_phrases()
+COMPLETE = Completeness(facts=tuple(
+    Fact(name=name, label=name.replace("_", " "), status=FactStatus.CONFIRMED,
+         reported_by="EXTRACTION_UNVERIFIED")
+    for name in ("vendor", "invoice_number", "invoice_date", "currency", "total", "lines")
+))
+"""A completeness record with every fact read and confirmed (for tests of decide)."""
 D = Decimal
 
 
@@ -215,14 +223,31 @@ def prior(**update: object) -> PriorInvoice:
     return base.model_copy(update=update)
 
 
+def billed_before(
+    po_line_no: int, quantity: str, amount: str, **update: object
+) -> EarlierBilling:
+    """What an earlier invoice (by default INV-2026-0041) billed on a line of PO-1001."""
+    base = EarlierBilling(
+        invoice_id="prior-1",
+        invoice_number="INV-2026-0041",
+        file_name="001_earlier.pdf",
+        po_line_no=po_line_no,
+        quantity=D(quantity),
+        amount=D(amount),
+    )
+    return base.model_copy(update=update)
+
+
 def context(
     doc: InvoiceDocument | None = None,
     data: MasterData | None = None,
     *,
     text: str | None = None,
+    hidden_text: str = "",
     unverified: dict[str, str] | None = None,
     prior_invoices: tuple[PriorInvoice, ...] = (),
     prior_on_po: tuple[PriorInvoice, ...] = (),
+    billed: tuple[EarlierBilling, ...] = (),
     policy: Policy = POLICY,
     as_of: date = AS_OF,
 ) -> RuleContext:
@@ -232,10 +257,13 @@ def context(
     return RuleContext(
         extraction=Extraction(invoice=doc, unverified=unverified or {}),
         document_text=text if text is not None else render(doc),
+        hidden_text=hidden_text,
+        instruction_phrases=PHRASES,
         master=data,
         match=match_invoice(doc, data, thresholds=policy.matching),
         prior_invoices=prior_invoices,
         prior_on_po=prior_on_po,
+        billed_before=billed,
         policy=policy,
         catalog=CATALOG,
         as_of=as_of,

@@ -1,4 +1,20 @@
-"""ARITHMETIC_ERROR: the invoice's own numbers do not add up."""
+"""ARITHMETIC_ERROR: lines do not sum to subtotal, or subtotal + tax != total.
+
+Fires when: the invoice's own numbers disagree by more than `tolerances.arithmetic`: a line's
+quantity × unit price differs from its amount (one finding per such line), the line amounts do not
+add up to the subtotal, or subtotal + tax differs from the total. Each check runs only when both of
+its sides were read. Vendor-independent: it also runs for unknown vendors, invoices without a PO
+and credit notes.
+Why it matters: a document that contradicts itself cannot be paid as it stands: either the vendor
+miscalculated or a number was altered after the invoice was made, and paying the printed total pays
+the error. The vendor has to send a corrected invoice.
+Example: subtotal 4,200.00 + tax 798.00 = 4,998.00, but the printed total is 5,098.00: one finding
+"Subtotal 4,200.00 + tax 798.00 = 4,998.00, but the total says 5,098.00", amount 100.00.
+Policy keys: tolerances.arithmetic
+Does not fire when: a difference is within the tolerance (0.01 of rounding passes); the invoice has
+no lines or no subtotal (no sum check), or lacks one of subtotal, tax and total (no total check).
+Whether the tax itself is rate × base is TAX_CALCULATION_ERROR's question.
+"""
 
 from __future__ import annotations
 

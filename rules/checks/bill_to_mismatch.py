@@ -1,4 +1,21 @@
-"""BILL_TO_MISMATCH: the invoice is addressed to another of our legal entities than its PO."""
+"""BILL_TO_MISMATCH: addressed to another legal entity than the PO's bill-to.
+
+Fires when: the invoice quotes a PO that exists and states a bill-to; the bill-to scores below
+`matching.bill_to_score` against the PO's bill-to entity, while another legal entity of the master
+data (the bill-to names found on all POs) reaches that score. The best such entity is named. Scores
+are rapidfuzz token_set_ratio, so address lines printed around the entity's name do not count
+against it. It holds whoever the vendor is.
+Why it matters: booking an invoice in the wrong company misstates both companies' books and their
+tax (input VAT reclaimed by the wrong entity); the vendor must re-address the invoice to the
+company that ordered.
+Example: PO-2026-0121 was raised by APX Demo GmbH; the invoice is addressed to "APX Demo Holdings
+Ltd, 1 King Street, London": "Invoice is addressed to APX Demo Holdings Ltd, but PO PO-2026-0121
+was raised by APX Demo GmbH".
+Policy keys: matching.bill_to_score
+Does not fire when: there is no PO or it does not exist; no bill-to was read; the bill-to reaches
+the score for the PO's own entity (a variant spelling of it); the bill-to names no known entity (a
+typo, an unknown company): only a clear other entity fires.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,17 @@
-"""NON_PO_INVOICE: an invoice without a PO from a vendor that may invoice without one."""
+"""NON_PO_INVOICE: no PO, vendor does not require one: needs coding and a budget owner's approval.
+
+Fires when: the resolved vendor does not have `requires_po` set in the vendor master and the
+invoice has no PO number (none was read, or it is blank).
+Why it matters: invoicing without a PO is allowed for such vendors (services, utilities), but then
+nobody has approved the spend yet: instead of a match it needs a general-ledger coding and a budget
+owner's approval.
+Example: Brightline Cleaning Services bills November office cleaning, 2,400.00, without a PO: "No
+PO number: invoice from Brightline Cleaning Services LLC (V1003) needs GL coding and a budget
+owner's approval".
+Policy keys: none
+Does not fire when: the vendor is unknown (UNKNOWN_VENDOR); the vendor requires a PO (MISSING_PO);
+the invoice quotes any PO number.
+"""
 
 from __future__ import annotations
 

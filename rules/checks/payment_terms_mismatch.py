@@ -1,4 +1,19 @@
-"""PAYMENT_TERMS_MISMATCH: the invoice asks for other payment terms than agreed."""
+"""PAYMENT_TERMS_MISMATCH: due date or terms differ from the vendor's terms.
+
+Fires when: for a resolved vendor, the payment terms stated on the invoice (in days) differ from
+the vendor master's `payment_terms_days`, or the due date falls another number of days after the
+invoice date than those terms: one finding each. Shorter and longer terms both fire.
+Why it matters: the agreed terms apply; shorter terms cost cash and early-payment discounts, and a
+silent change of terms should not become the new normal. The invoice is paid on the agreed terms
+and the vendor told.
+Example: Acme's agreed terms are 30 days; INV-10266 dated 2026-11-02 says "Payment terms: 7 days"
+and "Due: 2026-11-09": "Invoice states payment terms of 7 days; Acme Office Supplies Ltd's agreed
+terms are 30 days", and the same for the due date.
+Policy keys: none
+Does not fire when: the vendor is unknown; the invoice is a credit note (offset, not paid on
+terms); no terms were read and no due date (or no invoice date) to compute them from; the stated
+terms and the due date both match the agreed days.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,15 @@
-"""PO_VENDOR_MISMATCH: the quoted PO was placed with another vendor."""
+"""PO_VENDOR_MISMATCH: PO belongs to another vendor.
+
+Fires when: the vendor is resolved, the invoice quotes a PO that exists, and that PO was placed
+with another vendor (its vendor id differs from the resolved vendor's).
+Why it matters: paying vendor A against vendor B's PO pays the wrong party (or hides a typo in the
+PO number); the line-level checks are not run until it is resolved.
+Example: Harbor Packaging quotes PO-2026-0136, a Kestrel PO: "PO PO-2026-0136 belongs to Kestrel
+Industrial Parts Inc (V1004), not to the invoicing vendor Harbor Packaging Co (V1006)".
+Policy keys: none
+Does not fire when: the vendor is unknown; the invoice quotes no PO or one that does not exist
+(PO_NOT_FOUND); the PO is the resolved vendor's own.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,17 @@
-"""TAX_RATE_UNEXPECTED: the invoice applies another tax rate than the PO line carries."""
+"""TAX_RATE_UNEXPECTED: tax rate differs from the PO line's tax rate.
+
+Fires when: on an invoice that bills its own vendor's PO, a line matched to a PO line carries
+another tax rate than the PO line (the line's own rate, else the invoice's header rate; compared as
+numbers, 19 = 19.0): one finding per line.
+Why it matters: the PO's tax code is what tax accounting expects for the goods; another rate means
+a wrong tax code on one side, and wrong reclaimable tax.
+Example: the PO lines carry 20 % VAT; Acme applies 5 % (correctly computed): "Line 1 'A4 copy paper
+80g': tax rate 5 % differs from the 20 % on PO line 1", and so on for each matched line.
+Policy keys: none
+Does not fire when: neither the line nor the header states a rate; the line matches no PO line;
+there is no PO, it does not exist or is another vendor's; the invoice is a credit note. A tax
+amount that does not fit its own rate is TAX_CALCULATION_ERROR's.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,18 @@
-"""UNMATCHED_LINE: an invoice item that is on no line of the PO."""
+"""UNMATCHED_LINE: a line that is on no PO line.
+
+Fires when: on an invoice that bills its own vendor's PO, a line was paired with no PO line (by
+SKU, exact apart from case and separators; else by description, rapidfuzz WRatio at least
+`matching.line_description_score`; each PO line pairs with one invoice line at most), and it is not
+a charge (no `unplanned_charge_keywords` word): one finding per line, for its amount.
+Why it matters: goods or services nobody ordered on this PO, or described too differently to tell:
+buying must confirm them before they are paid.
+Example: PO-2026-0143 orders cartons, pallets and wrap; the invoice adds "Bubble cushioning roll 50
+m", 4 × 22.50: "Line 3 'Bubble cushioning roll 50 m' (90.00) is on no line of PO PO-2026-0143".
+Policy keys: matching.line_description_score, unplanned_charge_keywords
+Does not fire when: the line is a charge (UNPLANNED_CHARGE); there is no PO, it does not exist or
+is another vendor's; the invoice is a credit note. A PO line the invoice does not bill is not a
+finding (partial billing is normal).
+"""
 
 from __future__ import annotations
 

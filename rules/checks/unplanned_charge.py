@@ -1,4 +1,18 @@
-"""UNPLANNED_CHARGE: freight, a fee or a surcharge the PO does not include."""
+"""UNPLANNED_CHARGE: freight, fee or surcharge not on the PO.
+
+Fires when: on an invoice that bills its own vendor's PO, a line paired with no PO line (as for
+UNMATCHED_LINE) is a charge: one of its words starts with an `unplanned_charge_keywords` entry
+("Shipping costs", "Fees"), or a keyword of six letters or more occurs inside one of its words
+("Bearbeitungsgebühr"). One finding per line, for its amount.
+Why it matters: extra charges added by the vendor were not agreed on the PO; usually small and
+accepted, but someone must agree to them.
+Example: a Kestrel invoice adds "Freight charge" 85.00 to PO-2026-0134: "Line 3 'Freight charge':
+charge of 85.00 is not on PO PO-2026-0134".
+Policy keys: unplanned_charge_keywords, matching.line_description_score
+Does not fire when: the charge is on the PO (a PO line it pairs with, by SKU or description); a
+short keyword is only inside a word ("fee" in "coffee": UNMATCHED_LINE); there is no PO, it does
+not exist or is another vendor's; the invoice is a credit note.
+"""
 
 from __future__ import annotations
 

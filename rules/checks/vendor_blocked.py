@@ -1,4 +1,14 @@
-"""VENDOR_BLOCKED: the vendor is blocked or inactive in the ERP."""
+"""VENDOR_BLOCKED: vendor inactive, blocked or on hold.
+
+Fires when: the resolved vendor's status in the vendor master is blocked or inactive.
+Why it matters: someone blocked or retired this vendor on purpose (dispute, compliance, fraud,
+offboarding); an invoice must not route around that decision.
+Example: Old Mill Timber is blocked; it bills an open, fully received PO of its own: "Vendor Old
+Mill Timber Ltd (V1007) is blocked in the vendor master".
+Policy keys: none
+Does not fire when: the vendor is active; the vendor is unknown (UNKNOWN_VENDOR). The vendor master
+knows no "on hold" status: its statuses are active, blocked and inactive.
+"""
 
 from __future__ import annotations
 

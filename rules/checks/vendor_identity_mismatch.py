@@ -1,4 +1,19 @@
-"""VENDOR_IDENTITY_MISMATCH: the tax id names one vendor, the letterhead another."""
+"""VENDOR_IDENTITY_MISMATCH: tax id and name point to different vendors.
+
+Fires when: the invoice's tax id matches one vendor of the master and its vendor name matches
+another (rapidfuzz WRatio at least `matching.vendor_name_score`; the tax id's vendor wins whenever
+its own names reach the score).
+Why it matters: an impersonation sign (a letterhead borrowed to look familiar) or a copy-paste
+error: someone must confirm who actually sent the invoice before it is paid to anyone. Until then
+the invoice is taken to be from the tax id's vendor, whose PO, IBAN and terms the other rules
+check.
+Example: the letterhead says Lumen IT Consulting B.V., but the tax id DE814552014 is Nordwind's:
+"Tax id DE814552014 belongs to Nordwind Logistik GmbH (V1002), but the name 'Lumen IT Consulting
+B.V.' matches Lumen IT Consulting B.V. (V1005)".
+Policy keys: matching.vendor_name_score
+Does not fire when: the tax id matches no vendor (the name alone decides); the name matches no
+vendor (a trading name missing from the aliases); both point to the same vendor.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Integration tier: SQLite, PostgreSQL, Prefect flows and the runner, litellm (no model)."""
