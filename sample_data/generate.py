@@ -8,7 +8,7 @@ hard set into TARGET/hard. The output is deterministic (no randomness, reportlab
 The truth is the scenario's intent, never APX's output. Each scenario states the business
 facts it was built from (which vendor really sent it, which PO and PO lines it bills, what
 was received, which text is an injection, which lines are printed as pictures) and the
-patterns it is meant to show; `expected_patterns()` re-derives the patterns from those facts
+patterns it is meant to show; `Oracle` re-derives the patterns from those facts
 by the catalog's business meaning (sample_data/README.md) and the generator refuses to write
 a set where the two disagree. The oracle never looks at how a fact is spelled on the page:
 a vendor is the vendor whatever its name looks like, a PO line is billed whatever the line's
@@ -1332,8 +1332,8 @@ BASE_SCENARIOS: tuple[Scenario, ...] = (
 
 # The oracle's additions (044 on): at least three invoices per pattern and near misses, with
 # names, descriptions and references spelled the way vendors spell them.
-OWN_NW = VENDORS["nordwind"]
-OWN_HARBOR = VENDORS["harbor"]
+NORDWIND = VENDORS["nordwind"]
+HARBOR = VENDORS["harbor"]
 
 # fmt: off
 ORACLE_SCENARIOS: tuple[Scenario, ...] = (
@@ -1556,12 +1556,12 @@ ORACLE_SCENARIOS: tuple[Scenario, ...] = (
     Scenario("kestrel", "KIP-558371", d("2026-11-12"), "PO-2026-0190", bill("PO-2026-0190"),
              "Kestrel letterhead, but the EIN, the bank account and the PO are Harbor's "
              "(resolved vendor V1006)", ("VENDOR_IDENTITY_MISMATCH",),
-             tax_id=OWN_HARBOR.tax_id, account=master_account(OWN_HARBOR), tax_rate=D(6),
+             tax_id=HARBOR.tax_id, account=master_account(HARBOR), tax_rate=D(6),
              terms=30),
     Scenario("rheinhold", "RGS-2026-118", d("2026-11-13"), "PO-2026-0191", bill("PO-2026-0191"),
              "Rheinhold letterhead, but the USt-IdNr., the IBAN and the PO are Nordwind's "
              "(resolved vendor V1002)", ("VENDOR_IDENTITY_MISMATCH",),
-             tax_id=OWN_NW.tax_id, iban=OWN_NW.iban, bank_name=OWN_NW.bank_name),
+             tax_id=NORDWIND.tax_id, iban=NORDWIND.iban, bank_name=NORDWIND.bank_name),
     Scenario("nordwind", "RE-2026-04893", d("2026-11-12"), "PO-2026-0192", bill("PO-2026-0192"),
              "near miss: 'NORDWIND LOGISTIK G.M.B.H.' with its own USt-IdNr.",
              near_miss=("VENDOR_IDENTITY_MISMATCH", "UNKNOWN_VENDOR"),
@@ -1833,7 +1833,7 @@ class Oracle:
     def _earlier(self, index: int, vendor: Vendor) -> list[Scenario]:
         return [e for e in self.scenarios[:index] if e.readable and resolve(e)[0] == vendor]
 
-    def _prior_on_po(self, index: int, order: PurchaseOrder) -> list[Scenario]:
+    def prior_on_po(self, index: int, order: PurchaseOrder) -> list[Scenario]:
         """Earlier invoices against the PO that count: readable, of the PO's vendor, not
         rejected, and not the same invoice number (a re-sent copy bills nothing new)."""
         sc = self.scenarios[index]
@@ -1884,7 +1884,7 @@ class Oracle:
             if sc.issued < order.po_date:
                 found.add("INVOICE_DATE_INVALID")
             if vendor is not None and order.vendor_id == vendor.vendor_id and not sc.is_credit:
-                found |= line_patterns(sc, order, self._prior_on_po(index, order))
+                found |= line_patterns(sc, order, self.prior_on_po(index, order))
         found |= document_patterns(sc)
         return [p for p in PATTERN_ORDER if p in found]
 
@@ -3948,7 +3948,7 @@ def check_plausibility(oracle: Oracle) -> None:
         if not sc.expect:
             assert sc.total <= HIGH_VALUE, sc.number
             assert order is not None and sc.issued >= order.po_date, sc.number
-            prior = oracle._prior_on_po(index, order)
+            prior = oracle.prior_on_po(index, order)
             for ln in billed_lines(sc):  # received by the invoice date, not just by as_of
                 assert ln.po_line is not None, (sc.number, ln.description)
                 before = sum(
