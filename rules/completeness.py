@@ -63,7 +63,30 @@ def _header(ctx: RuleContext, name: str, label: str) -> Fact:
         status, detail = FactStatus.UNCONFIRMED, f"'{getattr(ctx.invoice, name)}' {MODEL_PICK}"
     if status is FactStatus.CONFIRMED and ctx.extraction.sources.get(name) == FieldSource.LEARNED:
         status, detail = _learned(ctx, name)
+    if status is FactStatus.CONFIRMED and name == "invoice_number":
+        value = str(getattr(ctx.invoice, name))
+        problem = _implausible_number(value, ctx.extraction.sources.get(name))
+        if problem:
+            status, detail = FactStatus.UNCONFIRMED, f"'{value}' {problem}"
     return _fact(name, label, status, detail)
+
+
+_NUMBER_CHARS = frozenset("-/._ #:")
+
+
+def _implausible_number(number: str, source: FieldSource | None) -> str | None:
+    """Why an invoice number read from the page cannot be taken as confirmed, if it cannot.
+
+    The duplicate check and the ERP key on this number: a damaged one ("INV-1??31") or one
+    guessed by position (the first id near the title, no label: it may be a postcode) would
+    let a re-sent invoice through as new, so a person confirms it.
+    """
+    odd = sorted({ch for ch in number if not (ch.isalnum() or ch in _NUMBER_CHARS)})
+    if odd:
+        return f"contains characters an invoice number does not have ({' '.join(odd)})"
+    if source == FieldSource.LAYOUT:
+        return "was taken by its position near the title, not from a label"
+    return None
 
 
 def _learned(ctx: RuleContext, name: str) -> tuple[FactStatus, str]:

@@ -242,3 +242,18 @@ def test_a_second_line_never_received_is_not_approved(tmp_path: Path) -> None:
     _extraction, findings, decision = _run_pdf(path, master(goods_receipts=receipts(l1="100")))
     assert decision.outcome is not Outcome.APPROVE
     assert findings, "a billed line with nothing received must be a finding"
+
+
+def test_a_damaged_invoice_number_is_not_confirmed() -> None:
+    ctx = context(invoice(invoice_number="INV-1??31"))
+    (gap,) = assess(ctx).gaps
+    assert gap.name == "invoice_number" and "characters" in gap.detail
+    assert _decide(ctx)[1].outcome is Outcome.REVIEW
+
+
+def test_an_invoice_number_guessed_by_position_is_not_confirmed() -> None:
+    doc = invoice(invoice_number="1016")
+    guessed = Extraction(invoice=doc, sources={"invoice_number": FieldSource.LAYOUT})
+    ctx = context(doc).model_copy(update={"extraction": guessed})
+    (gap,) = assess(ctx).gaps
+    assert "position" in gap.detail and _decide(ctx)[1].outcome is Outcome.REVIEW
