@@ -36,6 +36,9 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	@$(BIN)/python -m pytest tests/unit
 
+bench: $(STAMP)
+	@$(BIN)/python -m tools.bench --json bench.json
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy .

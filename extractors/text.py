@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LABEL_SPLIT = re.compile(r"[\s.:\-/_()'’`\"°º,;*\[\]]+")
 # Words that all mean "number" in a label: "Invoice No" = "Invoice #" = "Invoice Number" =
@@ -16,14 +17,18 @@ _LABEL_SPLIT = re.compile(r"[\s.:\-/_()'’`\"°º,;*\[\]]+")
 _NUMBER_WORDS = frozenset({"no", "nr", "n", "num", "number", "nummer", "numero", "nro", "nbr"})
 
 
+@lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     """'Fällig' -> 'Fallig': PDFs and people drop diacritics inconsistently."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
-    """Key under which label wordings compare equal ('Invoice #:' == 'invoice number')."""
+    """Key under which label wordings compare equal ('Invoice #:' == 'invoice number').
+
+    Cached: the label matcher asks for the same few thousand words on every page."""
     text = strip_accents(text.replace("º", "°")).casefold().replace("#", " no ")
     return "".join("no" if w in _NUMBER_WORDS else w for w in _LABEL_SPLIT.split(text))
 
