@@ -16,7 +16,9 @@ reads to kill it at a random point):
                         before), elsewhere (another worker was processing it)
     finished            every file was processed
 
-For races, `race_worker` is a multiprocessing ('spawn') target: it waits at a barrier with
+With `--zygote`, one process imports everything and forks such a worker per command it
+reads (the kill test restarts its worker many times). For races, `race_worker` is a
+multiprocessing ('spawn') target: it waits at a barrier with
 the other workers, then processes its copy, round after round.
 """
 
@@ -181,5 +183,41 @@ def open_store(url: str, barrier: Barrier, results: Queue[Any]) -> None:
         results.put(repr(error))
 
 
+def zygote() -> int:
+    """Import everything once, then fork a worker per command line read from stdin (the
+    arguments of `main`, as a JSON list): a restart costs the runtime, not the imports.
+
+        pid PID             a worker was forked for the command
+        exit CODE           it ended (-9: SIGKILL), the next command may come
+    """
+    import threading
+
+    import pipeline.process
+    import pipeline.runtime  # noqa: F401
+
+    if threading.active_count() != 1:  # forking a process with threads is unsafe
+        raise SystemExit("the zygote has threads after its imports; cannot fork")
+    print("zygote ready", flush=True)
+    for line in sys.stdin:
+        argv = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                code = main(argv)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"exit {os.waitstatus_to_exitcode(status)}", flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(zygote() if sys.argv[1:] == ["--zygote"] else main())
