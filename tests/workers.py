@@ -16,6 +16,7 @@ reads to kill it at a random point):
                         before), elsewhere (another worker was processing it)
     finished            every file was processed
 
+With `--batch SPEC.json FILES.json`, the files go through the Prefect batch flow instead.
 With `--zygote`, one process imports everything and forks such a worker per command it
 reads (the kill test restarts its worker many times). For races, `race_worker` is a
 multiprocessing ('spawn') target: it waits at a barrier with
@@ -219,5 +220,29 @@ def zygote() -> int:
     return 0
 
 
+def batch(argv: list[str]) -> int:
+    """`--batch SPEC.json FILES.json`: the files through the Prefect batch flow
+    (`apx.runner.run_files`, against PREFECT_API_URL), printing `done I STATUS` per file."""
+    from apx.runner import run_files
+    from pipeline.runtime import RunSpec
+
+    spec = RunSpec.model_validate_json(Path(argv[0]).read_text())
+    files = [Path(name) for name in json.loads(Path(argv[1]).read_text())]
+    done = iter(range(len(files)))
+
+    def report(result: Any) -> None:
+        print(f"done {next(done)} {result.status}", flush=True)
+
+    run_files(files, erp_dir=Path(spec.erp_dir), database_url=spec.database_url,
+              documents_dir=Path(spec.documents_dir), policy_file=Path(spec.policy_file),
+              as_of=spec.as_of, use_model=False, on_progress=report)
+    print("finished", flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(zygote() if sys.argv[1:] == ["--zygote"] else main())
+    if sys.argv[1:] == ["--zygote"]:
+        raise SystemExit(zygote())
+    if sys.argv[1:2] == ["--batch"]:
+        raise SystemExit(batch(sys.argv[2:]))
+    raise SystemExit(main())
