@@ -51,7 +51,9 @@ def outcome_table(outcomes: list[ProcessingResult]) -> Table:
         if extra > 0:
             pattern += f" +{extra}"
         decision = item.decision or item.status
-        if item.duplicate_delivery:
+        if item.processed_elsewhere:
+            decision += " (another worker is processing it)"
+        elif item.duplicate_delivery:
             decision += " (same file again)"
         table.add_row(
             safe(item.file_name), safe(item.invoice_number or "-"), safe(vendor),
@@ -63,7 +65,8 @@ def outcome_table(outcomes: list[ProcessingResult]) -> Table:
 
 def totals_line(outcomes: list[ProcessingResult]) -> str:
     decisions = Counter(item.decision for item in outcomes)
-    failed = sum(1 for item in outcomes if item.decision is None)
+    failed = sum(1 for item in outcomes
+                 if item.decision is None and not item.processed_elsewhere)
     extraction = sum(item.extraction_calls for item in outcomes)
     classification = sum(item.classification_calls for item in outcomes)
     parts = [

@@ -28,3 +28,5 @@ class ProcessingResult(BaseModel):
     cached_answers: int = 0
     """Model answers reused from the cache (same document, step, model and prompt version)."""
     duplicate_delivery: bool = False
+    processed_elsewhere: bool = False
+    """Another worker was processing the same bytes at that moment: it decides them."""

@@ -31,17 +31,26 @@ def run_directly(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) ->
 
 
 def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> ProcessingResult:
-    """Intake → parse → extract → match & rules → classify → decide → post, for one file."""
+    """Intake → parse → extract → match & rules → classify → decide → post, for one file.
+
+    One worker at a time works on an invoice: after intake it claims the invoice (see
+    `Store.claim`); a worker that finds it claimed leaves it to the one processing it.
+    """
     item = run(stages.intake, rt, path)
     if item.finished:  # the same bytes again: one invoice, not two
         return stages.result(rt, item)
-    parsed = run(stages.parse, rt, item)
-    document = parsed.document
-    extraction = run(stages.extract, rt, item, parsed) if document is not None else None
-    checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
-    invoice = extraction.invoice if extraction is not None else None
-    run(stages.classify, rt, item, checked.findings, invoice, document is None)
-    total = invoice.total if invoice is not None else None
-    decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
-    run(stages.post, rt, item, decision)
+    with rt.store.claim(item.invoice_id) as claimed:
+        if not claimed:  # another worker is processing these bytes right now: it finishes
+            return stages.result(rt, item, elsewhere=True)
+        if rt.store.finished(item.invoice_id):  # ... or finished them since our intake
+            return stages.result(rt, item.model_copy(update={"finished": True}))
+        parsed = run(stages.parse, rt, item)
+        document = parsed.document
+        extraction = run(stages.extract, rt, item, parsed) if document is not None else None
+        checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
+        invoice = extraction.invoice if extraction is not None else None
+        run(stages.classify, rt, item, checked.findings, invoice, document is None)
+        total = invoice.total if invoice is not None else None
+        decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
+        run(stages.post, rt, item, decision)
     return stages.result(rt, item)

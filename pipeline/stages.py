@@ -313,8 +313,9 @@ def _post_refused(rt: Runtime, item: IntakeResult, decision: Decision, conflict:
     return False
 
 
-def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
-    """What processing the file came to, read back from the store."""
+def result(rt: Runtime, item: IntakeResult, *, elsewhere: bool = False) -> ProcessingResult:
+    """What processing the file came to, read back from the store (`elsewhere`: another
+    worker was processing the same bytes at that moment and reports the outcome)."""
     row = rt.store.invoice(item.invoice_id)
     if row is None:
         raise KeyError(item.invoice_id)
@@ -329,7 +330,8 @@ def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
         extraction_calls=sum(1 for c in calls if c.step == "extraction" and not c.cached),
         classification_calls=sum(1 for c in calls if c.step == "classification" and not c.cached),
         cached_answers=sum(1 for c in calls if c.cached),
-        duplicate_delivery=item.finished,
+        duplicate_delivery=item.finished or elsewhere,
+        processed_elsewhere=elsewhere,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 0x41505820  # "APX ": one process at a time brings the schema up to date
 
 
 def alembic_config(url: str) -> Config:
@@ -36,9 +37,20 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent).
+
+    Workers starting at the same moment on a new database do not race on the schema: the
+    migration runs in one transaction under a lock (PostgreSQL: an advisory lock until the
+    commit, its DDL is transactional; SQLite: the write lock, taken first), so the second
+    process waits and then finds the schema at the newest revision.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
+        elif connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from hashlib import sha256 as _sha256
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, or_, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from models.findings import Classification, Decision, Finding, Outcome, Severity
@@ -96,6 +97,41 @@ class Store(LayoutStore):
                 session.rollback()
             session.close()
 
+    @contextmanager
+    def claim(self, invoice_id: str) -> Iterator[bool]:
+        """Whether this worker may process the invoice now: True unless another live worker
+        is processing it at this moment (then it finishes it, and this one moves on).
+
+        On PostgreSQL a session-level advisory lock on a connection of its own, held while
+        the block runs; the database releases it when the block ends or the worker's
+        connection closes, so a killed worker never leaves an invoice claimed. On SQLite
+        always True: one worker per database file.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = int.from_bytes(_sha256(invoice_id.encode()).digest()[:8], "big", signed=True)
+        with self.engine.connect() as connection:
+            claimed = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
+                                             {"key": key}))
+            connection.commit()  # the lock outlives the transaction; nothing is left open
+            try:
+                yield claimed
+            finally:
+                if claimed:
+                    try:
+                        connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                           {"key": key})
+                        connection.commit()
+                    except DBAPIError:  # the connection is gone, and its lock with it
+                        connection.invalidate()
+
+    def finished(self, invoice_id: str) -> bool:
+        """Nothing left to do for the invoice (see `_finished`)."""
+        with self.session() as session:
+            row = session.get(InvoiceRow, invoice_id)
+            return row is not None and _finished(row)
+
     # -- intake ---------------------------------------------------------------------------
 
     def register_document(
@@ -132,7 +168,7 @@ class Store(LayoutStore):
         session.add(DocumentRow(sha256=sha256, file_name=file_name, size_bytes=size_bytes,
                                 stored_path=stored_path, received_at=at))
         session.flush()
-        seq = (session.scalar(select(func.max(InvoiceRow.seq))) or 0) + 1
+        seq = uow.next_intake_seq()
         session.add(InvoiceRow(id=sha256, document_sha256=sha256, seq=seq, file_name=file_name,
                                status=InvoiceStatus.RECEIVED.value, created_at=at,
                                updated_at=at))

@@ -40,6 +40,7 @@ from store.tables import (
 
 AUDIT_LOCK_KEY = 0x41505821  # "APX!": serialises appends to the audit chain on PostgreSQL
 CHECK_LOCK_KEY = 0x41505822  # serialises matching, so history reads see every earlier match
+INTAKE_LOCK_KEY = 0x41505823  # serialises registration, so each invoice has its own place
 
 
 def now() -> datetime:
@@ -70,6 +71,15 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def _flush_or_conflict(self) -> None:
+        """Send the writes now; a unique key another write holds is a WriteConflict (the
+        unit of work is rolled back), as at commit — not an error that fails the stage."""
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise WriteConflict(str(error.orig).splitlines()[0]) from error
 
     # -- the invoice's state --------------------------------------------------------------
 
@@ -118,6 +128,13 @@ class UnitOfWork:
             last = self.session.scalar(select(func.max(InvoiceRow.checked_seq)))
             row.checked_seq = (last or 0) + 1
         self.session.flush()
+
+    def next_intake_seq(self) -> int:
+        """The next place in the intake order. Taken under the intake lock (held until this
+        unit of work ends), so two workers registering files at the same moment never get
+        the same place."""
+        self._lock(INTAKE_LOCK_KEY)
+        return (self.session.scalar(select(func.max(InvoiceRow.seq))) or 0) + 1
 
     def _lock(self, key: int) -> None:
         """A transaction-scoped lock on PostgreSQL; SQLite serialises writers by itself."""
@@ -184,7 +201,8 @@ class UnitOfWork:
         by a run that died before recording it): then the status is completed only.
 
         A concurrent post of the same invoice, or of another invoice with the same vendor,
-        number and amount, fails on a unique constraint at commit: nothing is paid twice.
+        number and amount, fails on a unique constraint: WriteConflict, here (the voucher is
+        written at once) or at commit, and nothing is paid twice.
         """
         row = self.invoice_row(invoice_id)
         existing = self.session.scalar(
@@ -201,6 +219,7 @@ class UnitOfWork:
                 amount_minor=minor_units(row.total), po_number=row.po_number,
                 posted_at=now(),
             ))
+            self._flush_or_conflict()
         self.set_status(invoice_id, InvoiceStatus.POSTED)
         return existing is None
 

@@ -33,3 +33,15 @@ def test_markup_and_escape_codes_are_printed_literally() -> None:
 
 def test_safe_replaces_control_characters() -> None:
     assert safe("a\x1b[2Jb\x07") == "a?[2Jb?"
+
+
+def test_a_file_another_worker_is_processing_is_named_so_and_not_counted_as_failed() -> None:
+    from apx.report import totals_line
+
+    elsewhere = _result(status="parsed", decision=None, duplicate_delivery=True,
+                        processed_elsewhere=True)
+    console = Console(record=True, width=200, color_system=None)
+    console.print(outcome_table([elsewhere]))
+    assert "another worker is processing it" in console.export_text()
+    assert "failed" not in totals_line([elsewhere])
+    assert "1 failed" in totals_line([_result(status="failed", decision=None)])
