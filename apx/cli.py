@@ -561,9 +561,10 @@ def audit_show(
                          ensure_ascii=False))
         return
     console.print(f"Audit trail of {plain(row.file_name)} (invoice {row.id[:12]}…, "
-                  f"status {row.status}), {len(events)} events:", markup=False, highlight=False)
-    for line in story(events):
-        console.print(line, markup=False, highlight=False)
+                  f"status {row.status}), {len(events)} events:", markup=False, highlight=False,
+                  soft_wrap=True)
+    for line in story(events):  # one line per event, wrapped by the terminal (greppable)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @layouts_app.command("confirm")
