@@ -324,10 +324,9 @@ def export_labels(
     """Export the invoices reviewers decided (with their corrections) as an eval set."""
     from apx.labels import export, labelled_set
     from apx.reporting import load_facts
-    from store.repository import Store
 
     settings = _settings()
-    store = Store.open(settings.resolved_database_url())
+    store = _open_store(settings)
     rows = {row.id: row for row in store.invoices()}
     labelled = labelled_set(load_facts(store), rows)
     if not labelled:
@@ -418,11 +417,10 @@ def report(
     from apx.report_html import duration, money, pct, render_html
     from apx.reporting import build_report, load_facts
     from config.loader import load_policy
-    from store.repository import Store
 
     settings = _settings()
     url = settings.resolved_database_url()
-    store = Store.open(url)
+    store = _open_store(settings, url)
     figures = build_report(load_facts(store), load_policy(settings.policy_file),
                            since=_day(since, "--since"), until=_day(until, "--until", end=True),
                            days=days)
@@ -462,14 +460,13 @@ def policy_replay(
     from config.loader import ConfigFileError, load_catalog, load_policy
     from metrics.facts import in_period
     from pipeline.replay import replay
-    from store.repository import Store
 
     settings = _settings()
     try:
         candidate = load_policy(policy)
     except ConfigFileError as error:
         _fail(str(error))
-    facts = load_facts(Store.open(settings.resolved_database_url()))
+    facts = load_facts(_open_store(settings))
     start, end = _day(since, "--since"), _day(until, "--until", end=True)
     if start is not None or end is not None:
         facts = in_period(facts, start or datetime.min.replace(tzinfo=UTC),
