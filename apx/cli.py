@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from apx import environment
 from apx.settings import Settings
+from store.files import private_dir
 
 if TYPE_CHECKING:
     from apx.dataset import Dataset
@@ -45,11 +46,28 @@ NoModel = Annotated[bool, typer.Option("--no-model", help="Make no model call (f
 
 
 def _settings() -> Settings:
+    from pipeline import logredaction
+
+    logredaction.install()  # no log line carries a bank account or an API key in full
     settings = Settings()
+    private_dir(settings.home, tighten=False)  # database, originals, key: the owner's only
     environment.configure(settings.home)
     warnings.filterwarnings("ignore")
     logging.getLogger("LiteLLM").setLevel(logging.ERROR)
     return settings
+
+
+def _open_store(settings: Settings, url: str | None = None) -> Store:
+    """The store on `url` (default: the configured database), with the audit key and anchors."""
+    from store.repository import Store
+    from store.secrets import AuditKeyError
+
+    try:
+        key = settings.load_audit_key()
+    except (AuditKeyError, OSError) as error:
+        _fail(f"the audit key cannot be used: {error}")
+    return Store.open(url or settings.resolved_database_url(), key=key,
+                      anchor_file=settings.audit_anchor_file)
 
 
 def _fail(message: str) -> NoReturn:
@@ -60,11 +78,13 @@ def _fail(message: str) -> NoReturn:
 def _run_with_progress(
     settings: Settings, files: list[Path], label: str, *, erp_dir: Path, database_url: str,
     documents_dir: Path, as_of: date, no_model: bool, model_cache_file: Path | None,
+    anchored: bool = True,
 ) -> tuple[list[ProcessingResult], Store]:
     """Run the batch with a progress bar; unreadable ERP data ends the command with its reason."""
     from apx.report import safe
     from apx.runner import run_files
     from erp.csv_master import MasterDataError
+    from store.secrets import AuditKeyError
 
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -82,9 +102,26 @@ def _run_with_progress(
                 extraction_mode=settings.extraction_mode,
                 use_model=settings.use_model and not no_model,
                 model_cache_file=model_cache_file, on_progress=advance,
+                audit_anchor_file=settings.audit_anchor_file if anchored else None,
+                **_audit_key_source(settings),
             )
     except MasterDataError as error:  # outside the live progress bar, so it prints cleanly
         _fail(f"the ERP data cannot be read: {error}")
+    except AuditKeyError as error:
+        _fail(f"the audit key cannot be used: {error}")
+
+
+def _audit_key_source(settings: Settings) -> dict[str, Any]:
+    source = settings.audit_key_source()
+    file, env = source["audit_key_file"], source["audit_key_env"]
+    return {"audit_key_file": Path(file) if file else None, "audit_key_env": env}
+
+
+def _print_anchor(store: Store) -> None:
+    anchor = store.newest_anchor()
+    if anchor is not None and store.anchors is not None:
+        console.print(f"[dim]audit chain anchored at event {anchor.event_id} "
+                      f"({anchor.hash[:16]}…) in {escape(str(store.anchors.path))}[/dim]")
 
 
 @app.command()
@@ -112,19 +149,22 @@ def demo(
                   f"{'none' if no_model else _model_names()}")
     started = time.perf_counter()
     with fresh_database(settings.database_url, keep_dir=demo_home) as url:
-        outcomes, _store = _run_with_progress(
+        _forget_anchors(settings, url)  # a new database: the old demo's anchors are void
+        outcomes, store = _run_with_progress(
             settings, files, "processing", erp_dir=dataset.erp_dir, database_url=url,
             documents_dir=demo_home / "documents", as_of=dataset.as_of, no_model=no_model,
             model_cache_file=settings.model_cache_file,
         )
         console.print(outcome_table(outcomes))
         console.print(totals_line(outcomes))
+        _print_anchor(store)
         console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
         apx, env = _apx_command(), f"APX_DATABASE_URL={url}"
         console.print(
             f"\nDetails: [bold]{env} {apx} show FILE[/bold] prints an invoice's review card "
             f"(findings, evidence, decision, model calls);\n"
-            f"[bold]{env} {apx} audit verify[/bold] checks the audit chain; "
+            f"[bold]{env} {apx} audit verify[/bold] checks the audit chain, "
+            f"[bold]{env} {apx} audit show FILE[/bold] tells an invoice's audit trail; "
             f"[bold]{apx} ui[/bold] opens the Prefect UI with every flow run of this demo."
         )
 
@@ -229,7 +269,7 @@ def _evaluate_once(
             documents_dir=Path(url.removeprefix("sqlite:///")).parent / "documents"
             if url.startswith("sqlite") else settings.home / "eval-documents",
             as_of=dataset.as_of, no_model=no_model,
-            model_cache_file=settings.model_cache_file if cache else None,
+            model_cache_file=settings.model_cache_file if cache else None, anchored=False,
         )
         records = []
         for outcome in outcomes:
@@ -287,10 +327,9 @@ def export_labels(
     """Export the invoices reviewers decided (with their corrections) as an eval set."""
     from apx.labels import export, labelled_set
     from apx.reporting import load_facts
-    from store.repository import Store
 
     settings = _settings()
-    store = Store.open(settings.resolved_database_url())
+    store = _open_store(settings)
     rows = {row.id: row for row in store.invoices()}
     labelled = labelled_set(load_facts(store), rows)
     if not labelled:
@@ -327,7 +366,7 @@ def process(
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         _fail(f"no such file: {', '.join(missing)}")
-    outcomes, _store = _run_with_progress(
+    outcomes, store = _run_with_progress(
         settings, files, "processing", erp_dir=erp,
         database_url=settings.resolved_database_url(), documents_dir=settings.documents_dir,
         as_of=date.fromisoformat(as_of) if as_of else date.today(), no_model=no_model,
@@ -335,6 +374,7 @@ def process(
     )
     console.print(outcome_table(outcomes))
     console.print(totals_line(outcomes))
+    _print_anchor(store)
 
 
 @app.command()
@@ -343,10 +383,9 @@ def show(
 ) -> None:
     """Print an invoice's review card: header, findings with evidence, decision, model calls."""
     from apx.report import print_card, review_card
-    from store.repository import Store
 
     settings = _settings()
-    store = Store.open(settings.resolved_database_url())
+    store = _open_store(settings)
     row = store.find_invoice(reference)
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
@@ -381,11 +420,10 @@ def report(
     from apx.report_html import duration, money, pct, render_html
     from apx.reporting import build_report, load_facts
     from config.loader import load_policy
-    from store.repository import Store
 
     settings = _settings()
     url = settings.resolved_database_url()
-    store = Store.open(url)
+    store = _open_store(settings, url)
     figures = build_report(load_facts(store), load_policy(settings.policy_file),
                            since=_day(since, "--since"), until=_day(until, "--until", end=True),
                            days=days)
@@ -425,14 +463,13 @@ def policy_replay(
     from config.loader import ConfigFileError, load_catalog, load_policy
     from metrics.facts import in_period
     from pipeline.replay import replay
-    from store.repository import Store
 
     settings = _settings()
     try:
         candidate = load_policy(policy)
     except ConfigFileError as error:
         _fail(str(error))
-    facts = load_facts(Store.open(settings.resolved_database_url()))
+    facts = load_facts(_open_store(settings))
     start, end = _day(since, "--since"), _day(until, "--until", end=True)
     if start is not None or end is not None:
         facts = in_period(facts, start or datetime.min.replace(tzinfo=UTC),
@@ -486,16 +523,48 @@ def _redacted(url: str) -> str:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit hash chain and say whether any event was altered."""
-    from store.repository import Store
+    """Check the keyed audit chain, its anchors, and every decision and voucher against it."""
+    settings = _settings()
+    result = _open_store(settings).verify_audit()
+    anchor = (f"anchored at event {result.anchor.event_id} "
+              f"({result.anchors_checked} anchor{'s' if result.anchors_checked != 1 else ''} "
+              f"checked)" if result.anchor else "not anchored")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if result.ok:
+        console.print(f"[green]audit log intact[/green]: {result.events} events, {anchor}; "
+                      f"every decision and voucher agrees with its event")
+        return
+    where = (f" at event {result.first_bad_id}" if result.first_bad_id is not None else "")
+    console.print(f"[red]audit log broken{where}[/red] ({result.events} events, {anchor}):")
+    for problem in result.problems:
+        console.print(f"  [red]{problem.kind}[/red]: {escape(problem.message)}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")],
+    raw: Annotated[bool, typer.Option("--json", help="The raw audit events as JSON.")] = False,
+) -> None:
+    """Tell an invoice's audit trail as a story: received, read, extracted, checked, decided."""
+    from apx.audit_story import plain, story
 
     settings = _settings()
-    result = Store.open(settings.resolved_database_url()).verify_audit()
-    if result.ok:
-        console.print(f"[green]audit chain intact[/green]: {result.events} events")
-    else:
-        console.print(f"[red]audit chain broken[/red] at event {result.first_bad_id}")
-        raise typer.Exit(1)
+    store = _open_store(settings)
+    row = store.find_invoice(reference)
+    if row is None:
+        _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
+    events = store.audit_events(row.id)
+    if raw:
+        print(json.dumps([event.model_dump(mode="json") for event in events], indent=2,
+                         ensure_ascii=False))
+        return
+    console.print(f"Audit trail of {plain(row.file_name)} (invoice {row.id[:12]}…, "
+                  f"status {row.status}), {len(events)} events:", markup=False, highlight=False,
+                  soft_wrap=True)
+    for line in story(events):  # one line per event, wrapped by the terminal (greppable)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @layouts_app.command("confirm")
@@ -514,10 +583,9 @@ def layouts_confirm(
     from apx.layouts import CorrectionError, corrections
     from erp.csv_master import MasterDataError, load_master_data
     from pipeline.layouts import LayoutError, confirm
-    from store.repository import Store
 
     settings = _settings()
-    store = Store.open(settings.resolved_database_url())
+    store = _open_store(settings)
     row = store.find_invoice(reference)
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
@@ -546,10 +614,9 @@ def layouts_list(
     """Every vendor's learned layout: its rules, how often it fitted, dropped ones too."""
     from apx.layouts import layouts_table
     from erp.csv_master import MasterDataError, load_vendors
-    from store.repository import Store
 
     settings = _settings()
-    store = Store.open(settings.resolved_database_url())
+    store = _open_store(settings)
     layouts = store.layouts()
     if not layouts:
         console.print("No vendor layout learned yet (`apx layouts confirm INVOICE` teaches one).")
@@ -601,6 +668,16 @@ def ui(port: int = 4200) -> None:
         env = {**os.environ, "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api"}
         subprocess.run([str(prefect), "server", "start", "--host", "127.0.0.1",
                         "--port", str(port)], check=False, env=env)
+
+
+def _forget_anchors(settings: Settings, url: str) -> None:
+    from sqlalchemy import make_url
+
+    from store.audit import AnchorFile
+    from store.db import database_identity
+    from store.unit_of_work import now
+
+    AnchorFile(settings.audit_anchor_file).reset(database_identity(make_url(url)), now())
 
 
 def _apx_command() -> str:

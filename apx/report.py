@@ -13,6 +13,7 @@ from rich.table import Table
 from models.findings import Finding
 from models.processing import ProcessingResult
 from models.records import InvoiceRecord, ModelCallRecord
+from models.sensitive import mask_text
 
 _CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)], "?")
 
@@ -87,7 +88,10 @@ def totals_line(outcomes: list[ProcessingResult]) -> str:
 def review_card(
     row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord]
 ) -> str:
-    """The markdown a reviewer reads: header, findings with evidence, pattern, explanation."""
+    """The markdown a reviewer reads: header, findings with evidence, pattern, explanation.
+
+    Bank accounts appear masked (the store keeps them so; an older database is masked here).
+    """
     lines = [
         f"## {row.file_name}",
         "",
@@ -110,7 +114,8 @@ def review_card(
     if findings:
         lines.append("### Findings")
         for item in findings:
-            evidence = ", ".join(f"{k}={v}" for k, v in item.evidence.items())
+            evidence = ", ".join(f"{k}={v}" for k, v in item.evidence.items()
+                                 if not k.endswith("_hmac"))
             lines.append(f"- **{item.code}** ({item.severity}): {item.message}"
                          + (f"  \n  _evidence: {evidence}_" if evidence else ""))
         lines.append("")
@@ -124,7 +129,7 @@ def review_card(
             lines.append(f"- {call.step}: {call.model} (prompt {call.prompt_version}), "
                          f"{call.prompt_tokens}+{call.completion_tokens} tokens, "
                          f"{call.latency_ms} ms{' (cached)' if call.cached else ''}")
-    return "\n".join(lines)
+    return mask_text("\n".join(lines))
 
 
 def print_card(console: Console, card: str) -> None:

@@ -56,13 +56,21 @@ def run_files(
     model_cache_file: Path | None = None,
     on_progress: Callable[[ProcessingResult], None] | None = None,
     parse_limits: ParseLimits | None = None,
+    audit_key_file: Path | None = None,
+    audit_key_env: str | None = None,
+    audit_anchor_file: Path | None = None,
 ) -> tuple[list[ProcessingResult], Store]:
+    """Process `files` in order; the audit chain is signed with the key in `audit_key_file`
+    (or the variable named `audit_key_env`) and anchored in `audit_anchor_file`."""
     spec = RunSpec(
         erp_dir=str(erp_dir), database_url=database_url, documents_dir=str(documents_dir),
         policy_file=str(policy_file), as_of=as_of, extraction_mode=extraction_mode,
         use_model=use_model,
         model_cache_file=str(model_cache_file) if model_cache_file else None,
         parse_limits=parse_limits or ParseLimits(),
+        audit_key_file=str(audit_key_file) if audit_key_file else None,
+        audit_key_env=audit_key_env,
+        audit_anchor_file=str(audit_anchor_file) if audit_anchor_file else None,
     )
     runtime = runtime_for(spec)  # fail fast on bad ERP data or database before Prefect starts
     from prefect.settings import temporary_settings

@@ -18,12 +18,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from models.processing import ProcessingResult
-from pipeline import progress, stages
+from pipeline import logredaction, progress, stages
 from pipeline.process import process_file
 from pipeline.runtime import RunSpec, runtime_for
+from store.audit import AuditAnchor
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+logredaction.install()  # a worker's logs never carry a bank account or an API key in full
 
 # Per-stage tasks: results stay in memory (no persistence, no input hashing).
 _TASK_NAMES: dict[Callable[..., Any], str] = {
@@ -91,15 +94,19 @@ def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
             result = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
         progress.notify(result)
         results.append(result)
-    _publish_summary(results)
+    anchor = stages.anchor_audit(runtime_for(spec))  # the chain's head, outside the database
+    _publish_summary(results, anchor, spec.audit_anchor_file)
     return results
 
 
 BATCH_ARTIFACT_KEY = "apx-batch-summary"
 
 
-def _publish_summary(results: list[ProcessingResult]) -> None:
-    """The batch's figures as a markdown artifact in the Prefect UI (`apx report` has more).
+def _publish_summary(
+    results: list[ProcessingResult], anchor: AuditAnchor | None, anchor_file: str | None,
+) -> None:
+    """The batch's figures as a markdown artifact in the Prefect UI (`apx report` has more),
+    with the audit chain's head after the batch (`apx audit verify` checks it is still there).
 
     A summary that cannot be written must not fail a batch whose invoices are all decided.
     """
@@ -109,7 +116,12 @@ def _publish_summary(results: list[ProcessingResult]) -> None:
     from metrics.batch import batch_markdown
 
     try:
-        create_markdown_artifact(key=BATCH_ARTIFACT_KEY, markdown=batch_markdown(results),
+        markdown = batch_markdown(results)
+        if anchor is not None:
+            markdown += (f"\n\n**Audit chain head** after this batch: event {anchor.event_id}, "
+                         f"hash `{anchor.hash}`, anchored in "
+                         f"{anchor_file or 'this artifact only (no anchor file configured)'}.")
+        create_markdown_artifact(key=BATCH_ARTIFACT_KEY, markdown=markdown,
                                  description="APX batch: decisions, exceptions, model calls")
     except Exception as error:  # the API being briefly unavailable, say
         get_run_logger().warning("batch summary artifact not written: %s", error)

@@ -7,6 +7,7 @@ export and loading the model are done once, not per invoice.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ from models.policy import Policy
 from models.screening import InstructionPhrases
 from rules.registry import check_rules
 from store.repository import Store
+from store.secrets import AuditKey, AuditKeyError
 
 
 class RunSpec(BaseModel):
@@ -48,6 +50,13 @@ class RunSpec(BaseModel):
     extraction_mode: Literal["auto", "always", "never"] = "auto"
     use_model: bool = True
     model_cache_file: str | None = None
+    audit_key_file: str | None = None
+    """The audit key (created owner-only on first use); see `audit_key_env`."""
+    audit_key_env: str | None = None
+    """The name of an environment variable holding the audit key (wins over the file). The
+    spec is recorded by Prefect as a parameter: it names where the key is, never the key."""
+    audit_anchor_file: str | None = None
+    """Where the chain's head is appended at the end of every batch (None: not anchored)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,18 @@ def build_gateway(spec: RunSpec) -> ModelGateway | None:
     return LiteLLMGateway.from_settings(cache_file=spec.model_cache_file)
 
 
+def audit_key(spec: RunSpec) -> AuditKey | None:
+    """The audit key the spec points at (None: none configured, the store makes its own)."""
+    if spec.audit_key_env:
+        value = os.environ.get(spec.audit_key_env)
+        if not value:
+            raise AuditKeyError(f"the audit key variable {spec.audit_key_env} is not set")
+        return AuditKey.from_text(value, source=f"${spec.audit_key_env}")
+    if spec.audit_key_file:
+        return AuditKey.from_file(Path(spec.audit_key_file))
+    return None
+
+
 def runtime_for(spec: RunSpec) -> Runtime:
     with _lock:
         runtime = _runtimes.get(spec)
@@ -81,7 +102,10 @@ def runtime_for(spec: RunSpec) -> Runtime:
             check_rules(catalog)  # a rule for a pattern the catalog lacks fails here, not later
             runtime = Runtime(
                 spec=spec,
-                store=Store.open(spec.database_url),
+                store=Store.open(
+                    spec.database_url, key=audit_key(spec),
+                    anchor_file=Path(spec.audit_anchor_file) if spec.audit_anchor_file else None,
+                ),
                 master=load_master_data(Path(spec.erp_dir)),
                 policy=load_policy(Path(spec.policy_file)),
                 catalog=catalog,

@@ -36,6 +36,8 @@ from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
 from rules.scope import billed_lines
+from store.audit import AuditAnchor, voucher_detail
+from store.files import private_dir
 from store.unit_of_work import UnitOfWork, WriteConflict
 
 
@@ -75,7 +77,7 @@ def _keep_original(path: Path, documents_dir: Path) -> tuple[str, int, Path]:
     """Copy the file into the document store while hashing it, in chunks (a huge file costs
     disk, never memory); the copy is renamed to its SHA-256 at the end, atomically, so a
     crash never leaves a half-written original. Readable by the owner only."""
-    documents_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(documents_dir)  # 0700, its missing parents too; an older, open one tightened
     partial = documents_dir / f".incoming.{os.getpid()}.{os.urandom(6).hex()}.part"
     digest, size = hashlib.sha256(), 0
     try:
@@ -283,7 +285,8 @@ def post(rt: Runtime, item: IntakeResult, decision: Decision) -> bool:
     try:
         with rt.store.unit_of_work() as uow:
             posted = uow.post_voucher(item.invoice_id)
-            uow.audit(item.invoice_id, "post", "erp", {"posted": posted})
+            uow.audit(item.invoice_id, "post", "erp",
+                      {"posted": posted, "voucher": _voucher_detail(uow, item.invoice_id)})
             uow.commit()
         return posted
     except WriteConflict as conflict:
@@ -297,7 +300,9 @@ def _post_refused(rt: Runtime, item: IntakeResult, decision: Decision, conflict:
     with rt.store.unit_of_work() as uow:
         if uow.voucher_exists(item.invoice_id):
             uow.set_status(item.invoice_id, InvoiceStatus.POSTED)
-            uow.audit(item.invoice_id, "post", "erp", {"posted": False, "by": "another worker"})
+            uow.audit(item.invoice_id, "post", "erp", {
+                "posted": False, "by": "another worker",
+                "voucher": _voucher_detail(uow, item.invoice_id)})
         else:
             reason = ("Not posted: a voucher with the same vendor, invoice number and amount "
                       "was posted already (another copy of this invoice?)")
@@ -311,6 +316,16 @@ def _post_refused(rt: Runtime, item: IntakeResult, decision: Decision, conflict:
             uow.audit(item.invoice_id, "decide", "policy", refused.model_dump(mode="json"))
         uow.commit()
     return False
+
+
+def _voucher_detail(uow: UnitOfWork, invoice_id: str) -> dict[str, object] | None:
+    """What the ERP holds for the invoice, for its post event (`apx audit verify` checks it)."""
+    return voucher_detail(uow.voucher(invoice_id))
+
+
+def anchor_audit(rt: Runtime) -> AuditAnchor | None:
+    """At the end of a batch: the audit chain's head, written outside the database."""
+    return rt.store.anchor_audit()
 
 
 def result(rt: Runtime, item: IntakeResult, *, elsewhere: bool = False) -> ProcessingResult:

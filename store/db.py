@@ -6,8 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from store.files import private_dir, touch_private
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 0x41505820  # "APX ": one process at a time brings the schema up to date
@@ -22,7 +24,10 @@ def alembic_config(url: str) -> Config:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        database = sqlite_file(make_url(url))
+        if database is not None:  # owner-only: SQLite gives its -wal and -shm the same mode
+            private_dir(database.parent, tighten=False)
+            touch_private(database)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -34,6 +39,21 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (None: in memory, or not SQLite)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def database_identity(url: URL) -> str:
+    """Which database this is, without credentials: what anchors are filed under."""
+    file = sqlite_file(url)
+    if file is not None:
+        return f"sqlite:{file.resolve()}"
+    return url.set(query={}).render_as_string(hide_password=True)
 
 
 def migrate(engine: Engine) -> None:

@@ -7,11 +7,13 @@ died half-way can simply run again.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from hashlib import sha256 as _sha256
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, text
@@ -25,9 +27,10 @@ from models.matching import EarlierBilling, LineBilling, PriorInvoice
 from models.records import AuditEvent, InvoiceRecord, ModelCallRecord, Voucher
 from models.review import ReviewRecord
 from models.states import FINAL, InvoiceStatus
-from store.audit import GENESIS, event_hash
-from store.db import make_engine, migrate, session_factory
+from store.audit import AnchorFile, AuditAnchor, AuditCheck, AuditProblem, verify_chain
+from store.db import database_identity, make_engine, migrate, session_factory
 from store.layouts import LayoutStore
+from store.secrets import AuditKey
 from store.tables import (
     AuditEventRow,
     DocumentRow,
@@ -38,8 +41,12 @@ from store.tables import (
 )
 from store.unit_of_work import UnitOfWork, WriteConflict, now
 
+AUDIT_KEY_ENV = "APX_AUDIT_KEY"
 REVIEW_EVENT = "review.decided"
 """The audit step of a reviewer's decision (detail: a ReviewRecord without the event's fields)."""
+
+DECISION_STEPS = ("decide",)
+"""Audit steps that set an invoice's decision: the latest one must agree with the invoice."""
 
 
 @dataclass(frozen=True)
@@ -62,23 +69,28 @@ def _finished(row: InvoiceRow) -> bool:
     return row.status == InvoiceStatus.DECIDED and row.decision != Outcome.APPROVE
 
 
-@dataclass(frozen=True)
-class AuditCheck:
-    ok: bool
-    events: int
-    first_bad_id: int | None = None
-
-
 class Store(LayoutStore):
-    def __init__(self, engine: Engine) -> None:
+    """`key` signs the audit chain and keys the hashes of bank accounts (None: the key in
+    `APX_AUDIT_KEY` when set, so every process of one deployment signs alike; else a random
+    key held in memory, so only this Store can verify what it wrote); `anchor_file` receives
+    the chain's head at the end of every batch (None: not anchored)."""
+
+    def __init__(
+        self, engine: Engine, *, key: AuditKey | None = None, anchor_file: Path | None = None,
+    ) -> None:
         self.engine = engine
         self._sessions = session_factory(engine)
+        self.key = key if key is not None else _default_key()
+        self.anchors = AnchorFile(anchor_file) if anchor_file is not None else None
+        self.database = database_identity(engine.url)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(
+        cls, url: str, *, key: AuditKey | None = None, anchor_file: Path | None = None,
+    ) -> Store:
         engine = make_engine(url)
         migrate(engine)
-        return cls(engine)
+        return cls(engine, key=key, anchor_file=anchor_file)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -89,7 +101,7 @@ class Store(LayoutStore):
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One transaction for a stage's writes; rolled back unless `commit()` was called."""
         session = self._sessions()
-        uow = UnitOfWork(session)
+        uow = UnitOfWork(session, self.key)
         try:
             yield uow
         finally:
@@ -309,6 +321,10 @@ class Store(LayoutStore):
             document = session.get(DocumentRow, row.document_sha256)
             return document.stored_path if document is not None else None
 
+    def voucher(self, invoice_id: str) -> Voucher | None:
+        with self.unit_of_work() as uow:
+            return uow.voucher(invoice_id)
+
     def vouchers(self) -> list[Voucher]:
         with self.session() as session:
             return [Voucher.model_validate(row, from_attributes=True)
@@ -355,16 +371,91 @@ class Store(LayoutStore):
             return [AuditEvent.model_validate(row, from_attributes=True)
                     for row in session.scalars(query)]
 
+    def anchor_audit(self) -> AuditAnchor | None:
+        """Write the chain's head (last id and hash) outside the database, and return it.
+
+        None when the log is empty. Without an anchor file the head is returned unwritten
+        (the caller may still show it, e.g. in the batch artifact).
+        """
+        with self.session() as session:
+            head = session.execute(select(AuditEventRow.id, AuditEventRow.hash)
+                                   .order_by(AuditEventRow.id.desc()).limit(1)).first()
+        if head is None:
+            return None
+        anchor = AuditAnchor(event_id=head.id, hash=head.hash, at=now(), database=self.database)
+        if self.anchors is not None:
+            self.anchors.append(anchor)
+        return anchor
+
+    def newest_anchor(self) -> AuditAnchor | None:
+        if self.anchors is None:
+            return None
+        anchors, _unreadable = self.anchors.read(self.database)
+        return anchors[-1] if anchors else None
+
     def verify_audit(self) -> AuditCheck:
-        """Recompute the chain; the first event whose hash or link does not hold is named."""
-        prev, count = GENESIS, 0
-        for row in self.audit_events():
-            count += 1
-            expected = event_hash(prev, row.invoice_id, row.step, row.actor, row.at, row.detail)
-            if row.prev_hash != prev or row.hash != expected:
-                return AuditCheck(ok=False, events=count, first_bad_id=row.id)
-            prev = row.hash
-        return AuditCheck(ok=True, events=count)
+        """Recompute the keyed chain, check it against every anchor, and check that each
+        decision and voucher agrees with its audit event. Names the first bad event."""
+        events = self.audit_events()
+        anchors, unreadable = self.anchors.read(self.database) if self.anchors else ([], [])
+        problems = verify_chain(events, self.key, anchors)
+        problems += [AuditProblem("anchor", f"the anchor file has an unreadable {line}")
+                     for line in unreadable]
+        problems += self._ledger_problems(events)
+        notes = []
+        if not anchors:
+            notes.append("the chain was never anchored outside the database: events cut off "
+                         "its end cannot be detected")
+        chain_ids = [p.event_id for p in problems
+                     if p.kind in ("missing", "altered", "inserted") and p.event_id is not None]
+        return AuditCheck(
+            ok=not problems, events=len(events),
+            first_bad_id=min(chain_ids) if chain_ids else None,
+            problems=tuple(problems), anchor=anchors[-1] if anchors else None,
+            anchors_checked=len(anchors), key_source=self.key.source, notes=tuple(notes),
+        )
+
+    def _ledger_problems(self, events: list[AuditEvent]) -> list[AuditProblem]:
+        """Decisions and vouchers against the chain: each must be what its event says."""
+        decided: dict[str, AuditEvent] = {}
+        posted: dict[str, list[AuditEvent]] = {}
+        for event in events:
+            if event.invoice_id is None:
+                continue
+            if event.step in DECISION_STEPS:
+                decided[event.invoice_id] = event
+            elif event.step == "post":
+                posted.setdefault(event.invoice_id, []).append(event)
+        problems = []
+        with self.session() as session:
+            invoices = session.execute(
+                select(InvoiceRow.id, InvoiceRow.file_name, InvoiceRow.decision,
+                       InvoiceRow.policy_version)
+                .where(InvoiceRow.decision.is_not(None)).order_by(InvoiceRow.seq)).all()
+            vouchers = list(session.scalars(select(VoucherRow).order_by(VoucherRow.id)))
+            names = dict(session.execute(select(InvoiceRow.id, InvoiceRow.file_name)).all())
+        for invoice in invoices:
+            latest = decided.get(invoice.id)
+            if latest is None:
+                problems.append(AuditProblem(
+                    "decision", f"{invoice.file_name}: decision '{invoice.decision}' has no "
+                                f"decide event in the audit log", None, invoice.id))
+                continue
+            said = (latest.detail.get("outcome"), latest.detail.get("policy_version"))
+            if said != (invoice.decision, invoice.policy_version):
+                problems.append(AuditProblem(
+                    "decision",
+                    f"{invoice.file_name}: the invoice says '{invoice.decision}' (policy "
+                    f"{invoice.policy_version}), its latest decide event {latest.id} says "
+                    f"'{said[0]}' (policy {said[1]})", latest.id, invoice.id))
+        for voucher in vouchers:
+            name = names.get(voucher.invoice_id, voucher.invoice_id)
+            if not any(_same_voucher(e, voucher) for e in posted.get(voucher.invoice_id, [])):
+                problems.append(AuditProblem(
+                    "voucher",
+                    f"{name}: voucher {voucher.id} ({voucher.amount} {voucher.currency}) has no "
+                    f"post event in the audit log that records it", None, voucher.invoice_id))
+        return problems
 
     @staticmethod
     def _invoice(session: Session, invoice_id: str) -> InvoiceRow:
@@ -374,5 +465,24 @@ class Store(LayoutStore):
         return row
 
 
+def _same_voucher(event: AuditEvent, voucher: VoucherRow) -> bool:
+    """The post event records this voucher (its vendor, number, currency and amount)."""
+    recorded = event.detail.get("voucher")
+    if not isinstance(recorded, dict):
+        return False
+    try:
+        amount = Decimal(str(recorded.get("amount")))
+    except InvalidOperation:
+        return False
+    return (recorded.get("vendor_id"), recorded.get("invoice_number"),
+            recorded.get("currency")) == (voucher.vendor_id, voucher.invoice_number,
+                                          voucher.currency) and amount == voucher.amount
+
+
 def _record(row: InvoiceRow) -> InvoiceRecord:
     return InvoiceRecord.model_validate(row, from_attributes=True)
+
+
+def _default_key() -> AuditKey:
+    value = os.environ.get(AUDIT_KEY_ENV)
+    return AuditKey.from_text(value, source=f"${AUDIT_KEY_ENV}") if value else AuditKey.ephemeral()

@@ -13,6 +13,7 @@ Every write replaces what an earlier attempt of the same stage wrote (idempotent
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -27,8 +28,11 @@ from models.gateway import ModelAnswer
 from models.invoice import Extraction
 from models.keys import invoice_number_key, minor_units
 from models.matching import EarlierBilling, LineBilling, PriorInvoice
+from models.records import Voucher
+from models.sensitive import mask_text
 from models.states import InvoiceStatus, check_transition
-from store.audit import GENESIS, event_hash
+from store.audit import GENESIS, event_mac
+from store.secrets import AuditKey
 from store.tables import (
     AuditEventRow,
     BilledLineRow,
@@ -57,8 +61,13 @@ class WriteConflict(Exception):
 
 
 class UnitOfWork:
-    def __init__(self, session: Session) -> None:
+    """`key` signs the audit events and keys the hashes of bank accounts: every account this
+    unit of work writes (audit payloads, findings' evidence, the extraction, model answers,
+    free text) is kept masked with a keyed hash, never in clear."""
+
+    def __init__(self, session: Session, key: AuditKey) -> None:
         self.session = session
+        self.key = key
         self.committed = False
 
     def commit(self) -> None:
@@ -93,7 +102,8 @@ class UnitOfWork:
         """Move the invoice to `status`; the state machine refuses an illegal transition."""
         row = self.invoice_row(invoice_id)
         row.status = check_transition(invoice_id, row.status, status).value
-        row.status_reason, row.updated_at = reason, now()
+        row.status_reason = mask_text(reason) if reason else reason
+        row.updated_at = now()
 
     # -- stage outputs --------------------------------------------------------------------
 
@@ -111,7 +121,7 @@ class UnitOfWork:
         row.currency = doc.currency
         row.subtotal, row.tax, row.total = doc.subtotal, doc.tax, doc.total
         row.total_minor = minor_units(doc.total) if doc.total is not None else None
-        row.extraction = extraction.model_dump(mode="json")
+        row.extraction = self.key.protect(extraction.model_dump(mode="json"))
         self.set_status(invoice_id, InvoiceStatus.EXTRACTED)
 
     def save_match(self, invoice_id: str, vendor_id: str | None, po_number: str | None) -> None:
@@ -161,15 +171,17 @@ class UnitOfWork:
         self.session.execute(delete(FindingRow).where(FindingRow.invoice_id == invoice_id))
         self.session.add_all(
             FindingRow(invoice_id=invoice_id, code=f.code, severity=f.severity.value,
-                       message=f.message, evidence=f.evidence, amount=f.amount)
+                       message=mask_text(f.message), evidence=self.key.protect(f.evidence),
+                       amount=f.amount)
             for f in findings
         )
 
     def save_classification(self, invoice_id: str, result: Classification) -> None:
         row = self.invoice_row(invoice_id)
         row.primary_pattern = result.pattern or None
-        row.explanation = result.explanation
-        row.model_explanation = result.model_explanation
+        row.explanation = mask_text(result.explanation)
+        row.model_explanation = (mask_text(result.model_explanation)
+                                 if result.model_explanation else None)
         row.classification_source = result.source
         row.updated_at = now()
 
@@ -189,8 +201,14 @@ class UnitOfWork:
             invoice_id=invoice_id, step=answer.step, model=answer.model,
             prompt_version=answer.prompt_version, cached=answer.cached,
             prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
-            cost=answer.cost, latency_ms=answer.latency_ms, answer=answer.data, at=now(),
+            cost=answer.cost, latency_ms=answer.latency_ms,
+            answer=self.key.protect(answer.data), at=now(),
         ))
+
+    def voucher(self, invoice_id: str) -> Voucher | None:
+        row = self.session.scalars(
+            select(VoucherRow).where(VoucherRow.invoice_id == invoice_id)).first()
+        return Voucher.model_validate(row, from_attributes=True) if row is not None else None
 
     def voucher_exists(self, invoice_id: str) -> bool:
         return self.session.scalar(
@@ -278,19 +296,30 @@ class UnitOfWork:
     def audit(
         self, invoice_id: str | None, step: str, actor: str, detail: dict[str, Any]
     ) -> str:
-        """Append one event to the chain (in this unit of work) and return its hash."""
+        """Append one event to the chain (in this unit of work) and return its keyed hash.
+
+        Bank accounts in `detail` are kept masked with a keyed hash; the chain covers that
+        form. The event's hash is an HMAC over its id, its predecessor's hash and its
+        content (store/audit.py): the row is inserted first (for its id), then linked.
+        """
+        detail = self.key.protect(detail)
         session = self.session
         self._lock(AUDIT_LOCK_KEY)  # until this unit of work ends: the chain stays linear
         session.flush()
-        prev = session.scalar(
-            select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)
-        ) or GENESIS
         at = now()
-        digest = event_hash(prev, invoice_id, step, actor, at, detail)
-        session.add(AuditEventRow(invoice_id=invoice_id, step=step, actor=actor, at=at,
-                                  detail=detail, prev_hash=prev, hash=digest))
+        row = AuditEventRow(invoice_id=invoice_id, step=step, actor=actor, at=at,
+                            detail=detail, prev_hash=GENESIS,
+                            hash=secrets.token_hex(32))  # a unique placeholder, replaced below
+        session.add(row)
+        session.flush()  # on SQLite this takes the write lock: no other writer interleaves
+        row.prev_hash = session.scalar(
+            select(AuditEventRow.hash).where(AuditEventRow.id < row.id)
+            .order_by(AuditEventRow.id.desc()).limit(1)
+        ) or GENESIS
+        row.hash = event_mac(self.key, row.id, row.prev_hash, invoice_id, step, actor, at,
+                             detail)
         session.flush()
-        return digest
+        return row.hash
 
 
 def _prior(row: InvoiceRow) -> PriorInvoice:

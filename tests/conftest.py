@@ -7,11 +7,16 @@ in tests/integration/conftest.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests import prefect_env
+
+# One audit key for every process a test starts (worker processes, CLI subprocesses), so a
+# chain written by several of them verifies; tests of the key itself pass their own.
+os.environ.setdefault("APX_AUDIT_KEY", "apx-test-audit-key-not-a-secret")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"

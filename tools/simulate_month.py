@@ -47,6 +47,7 @@ from models.gateway import ModelAnswer, ModelGateway, Step
 from pipeline.process import process_file
 from pipeline.runtime import RunSpec, Runtime
 from store import repository, unit_of_work
+from store.audit import voucher_detail
 from store.repository import REVIEW_EVENT, Store
 from tools.mock_models import OFF_CHOICE, MockedModels
 
@@ -298,8 +299,9 @@ class Month:
         gen = self.gen
         setattr(gen, "SCENARIOS", tuple(self.scenarios))  # noqa: B010 (the generator's global)
         declared = []
+        oracle = gen.Oracle(tuple(self.scenarios))
         for index, scenario in enumerate(self.scenarios):
-            patterns = gen.expected_patterns(index)
+            patterns = oracle.patterns[index]
             declared.append(dataclasses.replace(scenario, expect=tuple(patterns)))
         setattr(gen, "SCENARIOS", tuple(declared))  # noqa: B010
         self.scenarios = declared
@@ -417,15 +419,17 @@ class Reviewers:
             return
         if decision in ("approve", "reject"):
             row = store.invoice(invoice_id)
-            store.save_decision(invoice_id, Decision(
+            made = Decision(
                 outcome=Outcome(decision), reason=f"{decision} in review by {reviewer}: {reason}",
                 policy_version=self.rt.policy.version, approver_role=REVIEWERS[reviewer],
-                four_eyes=row.four_eyes if row else False))
+                four_eyes=row.four_eyes if row else False)
+            store.save_decision(invoice_id, made)
             store.audit(invoice_id, "decide", f"user:{reviewer}",
-                        {"outcome": decision, "by": reviewer})
+                        {**made.model_dump(mode="json"), "by": reviewer})
         if decision == "approve":
             posted = store.post_voucher(invoice_id)
-            store.audit(invoice_id, "post", "erp", {"posted": posted})
+            store.audit(invoice_id, "post", "erp", {
+                "posted": posted, "voucher": voucher_detail(store.voucher(invoice_id))})
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -450,8 +454,8 @@ def simulate(out: Path, count: int, seed: int) -> Path:
     if out.exists():
         shutil.rmtree(out)
     data = out / "data"
-    gen.main(data)
-    names = gen.file_names()
+    gen.write_set(data, gen.SCENARIOS, check=False)
+    names = gen.file_names(gen.SCENARIOS)
 
     clock = Clock(rng)
     real_now = unit_of_work.now
