@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +60,18 @@ class Matching(BaseModel):
     bill_to_score: float = Field(default=88, description="invoice bill-to vs a legal entity")
 
 
+class Review(BaseModel):
+    """Human review in the Prefect UI."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    escalate_after_minutes: int = Field(
+        default=1440, ge=0,
+        description="a review left unanswered this long goes to the next role (and again "
+                    "after as long at each level)",
+    )
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -72,6 +85,12 @@ class Policy(BaseModel):
     routing: Routing
     unplanned_charge_keywords: tuple[str, ...]
     matching: Matching = Field(default_factory=Matching)
+    mode: Literal["normal", "shadow"] = Field(
+        default="normal",
+        description="shadow: every invoice goes to review with APX's proposal shown, and "
+                    "whether the reviewer agreed is recorded",
+    )
+    review: Review = Field(default_factory=Review)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

@@ -33,6 +33,7 @@ from rules.completeness import assess
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
+from rules.review import shadow
 
 
 class IntakeResult(BaseModel):
@@ -212,6 +213,7 @@ def decide(
     completeness: Completeness,
 ) -> Decision:
     decision = decide_by_policy(findings, total, rt.policy, rt.catalog, completeness)
+    decision = shadow(decision, rt.policy, total)  # shadow mode: a person decides every one
     rt.store.save_decision(item.invoice_id, decision)
     rt.store.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
     return decision

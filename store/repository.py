@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,9 @@ from store.tables import (
     ModelCallRow,
     VoucherRow,
 )
+
+if TYPE_CHECKING:
+    from store.reviews import Reviews
 
 AUDIT_LOCK_KEY = 0x41505821  # "APX!": serialises appends to the audit chain on PostgreSQL
 
@@ -77,6 +80,13 @@ class Store:
         engine = make_engine(url)
         migrate(engine)
         return cls(engine)
+
+    @property
+    def reviews(self) -> Reviews:
+        """Reviewer registry, review cases, submissions and feedback (store/reviews.py)."""
+        from store.reviews import Reviews
+
+        return Reviews(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -167,6 +177,7 @@ class Store:
             row.approver_role = decision.approver_role
             row.four_eyes = decision.four_eyes
             row.policy_version = decision.policy_version
+            row.proposal = decision.proposal
             if row.status != "unreadable":  # that terminal state and its reason stay visible
                 row.status = "decided"
             row.updated_at = now()
