@@ -27,14 +27,22 @@ def amount_text(amount: Decimal | None, currency: str | None) -> str:
     return f"{amount:,.2f} {currency or ''}".strip()
 
 
-def _num(value: Decimal | None) -> str:
+def _qty(value: Decimal | None) -> str:
+    """A quantity without trailing zeros: 10, 2.5."""
     if value is None:
         return "-"
     normal = value.normalize()
-    exponent = normal.as_tuple().exponent
+    return f"{normal:,f}"
+
+
+def _price(value: Decimal | None) -> str:
+    """Money: two decimals, or all of them when there are more (4.725 stays 4.725)."""
+    if value is None:
+        return "-"
+    exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        return f"{normal:,f}"
-    return f"{value:,.2f}" if exponent != 0 or value != value.to_integral() else f"{value:,.0f}"
+        return f"{value.normalize():,f}"
+    return f"{value:,.2f}"
 
 
 def _cell(text: object) -> str:
@@ -71,16 +79,16 @@ def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str
                     if po_line.unit_price else Decimal(100)
                 marks.append(f"{WARN} price +{change:.1f} %")
             if line.quantity > po_line.quantity:
-                marks.append(f"{WARN} qty above PO (+{_num(line.quantity - po_line.quantity)})")
+                marks.append(f"{WARN} qty above PO (+{_qty(line.quantity - po_line.quantity)})")
             if received is not None and line.quantity > received:
-                marks.append(f"{WARN} qty above received (+{_num(line.quantity - received)})")
+                marks.append(f"{WARN} qty above received (+{_qty(line.quantity - received)})")
         description = line.description + (f" ({line.sku})" if line.sku else "")
         po_text = (f"{po_line.line_no}: {po_line.description}" if po_line is not None else "-")
         out.append(
-            f"| {index + 1} | {_cell(description)} | {_num(line.quantity)} | "
-            f"{_num(line.unit_price)} | {_num(line.amount)} | {_cell(po_text)} | "
-            f"{_num(po_line.quantity) if po_line else '-'} | "
-            f"{_num(po_line.unit_price) if po_line else '-'} | {_num(received)} | "
+            f"| {index + 1} | {_cell(description)} | {_qty(line.quantity)} | "
+            f"{_price(line.unit_price)} | {_price(line.amount)} | {_cell(po_text)} | "
+            f"{_qty(po_line.quantity) if po_line else '-'} | "
+            f"{_price(po_line.unit_price) if po_line else '-'} | {_qty(received)} | "
             f"{'; '.join(marks) or 'ok'} |")
     out.append("")
     return out

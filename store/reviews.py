@@ -6,7 +6,7 @@ so a review flow that re-runs from the top after a resume never counts a decisio
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,11 @@ def _now() -> datetime:
     from store.repository import now
 
     return now()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _text(value: object) -> str | None:
@@ -269,7 +274,8 @@ class Reviews:
             flow_run_id=row.flow_run_id, required_role=row.required_role,
             four_eyes=row.four_eyes, total=invoice.total if invoice else None,
             proposal=row.proposal, escalation_level=row.escalation_level,
-            opened_at=row.opened_at, escalated_at=row.escalated_at, decided_at=row.decided_at,
+            opened_at=_aware(row.opened_at), escalated_at=_aware(row.escalated_at),
+            decided_at=_aware(row.decided_at),
             decided_by=row.decided_by, agreed=row.agreed, approvers=tuple(row.approvers or ()),
             correctors=tuple(row.correctors or ()), submissions=row.submissions,
             last_message=row.last_message, held_by=row.held_by,
