@@ -1,4 +1,4 @@
-"""The `apx` command: demo, eval, process, show, audit, ui."""
+"""The `apx` command: demo, eval, process, show, audit, ui, serve, reviewers."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="APX: AP invoice-exception automation (Prefect + pdfplumber + one model).")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 app.add_typer(audit_app, name="audit")
+reviewers_app = typer.Typer(no_args_is_help=True,
+                            help="Who may decide invoices in review (name, role, personal code).")
+app.add_typer(reviewers_app, name="reviewers")
 # A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -238,6 +241,92 @@ def ui(port: int = 4200) -> None:
         env = {**os.environ, "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api"}
         subprocess.run([str(prefect), "server", "start", "--host", "127.0.0.1",
                         "--port", str(port)], check=False, env=env)
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path | None, typer.Option(
+        help="Folder to watch for invoice files (default: APX_INBOX or .apx/inbox).")] = None,
+    erp: Annotated[Path, typer.Option(help="Folder with the ERP export CSVs.")] = Path(
+        "sample_data/erp"),
+    host: str = "127.0.0.1",
+    port: int = 4200,
+    as_of: Annotated[str | None, typer.Option(help="Today's date (YYYY-MM-DD).")] = None,
+    workers: Annotated[int, typer.Option(help="Invoices processed at once.")] = 2,
+    escalation_check: Annotated[int, typer.Option(
+        help="Seconds between checks for unanswered reviews.")] = 300,
+    no_model: NoModel = False,
+) -> None:
+    """Run APX as a service: Prefect server and UI, the APX deployments, an inbox watcher."""
+    from apx.serve import ServeOptions, run_service
+    from pipeline.runtime import RunSpec
+
+    settings = _settings()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apx").setLevel(logging.INFO)
+    if settings.prefect_database_url:  # the Prefect server's own database
+        url = settings.prefect_database_url.replace("postgresql+psycopg:", "postgresql+asyncpg:")
+        os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = url
+    database_url = settings.resolved_database_url()
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        database_url = f"sqlite:///{Path(database_url.removeprefix('sqlite:///')).resolve()}"
+    inbox_dir = (inbox or settings.inbox_dir).resolve()
+    spec = RunSpec(
+        erp_dir=str(erp.resolve()), database_url=database_url,
+        documents_dir=str(settings.documents_dir.resolve()),
+        policy_file=str(settings.policy_file.resolve()),
+        as_of=date.fromisoformat(as_of) if as_of else date.today(),
+        extraction_mode=settings.extraction_mode, use_model=settings.use_model and not no_model,
+        model_cache_file=str(settings.model_cache_file.resolve()),
+    )
+    options = ServeOptions(inbox=inbox_dir, spec=spec, host=host, port=port, workers=workers,
+                           escalation_check_seconds=escalation_check)
+
+    def ready() -> None:
+        console.print(f"APX is serving.\n  Prefect UI: [bold]{options.ui_url}[/bold]  "
+                      f"(reviews wait under Runs, state Suspended; queue under Artifacts)\n"
+                      f"  Inbox:      [bold]{inbox_dir}[/bold]  (drop invoice files here)\n"
+                      f"  Ctrl-C stops it; nothing in flight is lost.", highlight=False)
+
+    run_service(options, home=settings.home.resolve(), on_ready=ready)
+
+
+@reviewers_app.command("add")
+def reviewers_add(
+    name: Annotated[str, typer.Argument(help="The reviewer's name, as they will type it.")],
+    role: Annotated[str, typer.Option(help="A role of the policy's approval matrix.")],
+    reset: Annotated[bool, typer.Option(help="Give an existing reviewer a new code.")] = False,
+) -> None:
+    """Register a reviewer and print their personal code (shown once, stored hashed)."""
+    from config.loader import load_policy
+    from rules.review import hash_code, new_code, roles
+    from store.repository import Store
+    from store.reviews import ReviewerExists
+
+    settings = _settings()
+    known = roles(load_policy(settings.policy_file))
+    if role not in known:
+        _fail(f"unknown role '{role}'; the policy's roles are: {', '.join(known)}")
+    code = new_code()
+    try:
+        Store.open(settings.resolved_database_url()).reviews.add_reviewer(
+            name, role, hash_code(code), replace=reset)
+    except (ReviewerExists, ValueError) as error:
+        _fail(f"{error} (use --reset to give them a new code)")
+    console.print(f"Reviewer [bold]{name.strip()}[/bold] ({role}). Personal code, shown only "
+                  f"now:\n\n    [bold]{code}[/bold]\n\nThey enter their name and this code in "
+                  f"the review form.", highlight=False)
+
+
+@reviewers_app.command("list")
+def reviewers_list() -> None:
+    """The registered reviewers and their roles (codes are never shown)."""
+    from store.repository import Store
+
+    settings = _settings()
+    for reviewer in Store.open(settings.resolved_database_url()).reviews.reviewers():
+        console.print(f"{reviewer.name}\t{reviewer.role}"
+                      + ("" if reviewer.active else "\t(inactive)"), highlight=False)
 
 
 def _apx_command() -> str:

@@ -22,9 +22,18 @@ class Settings(BaseSettings):
     """auto: call the model only for what code could not settle."""
     use_model: bool = True
     """False: no model calls at all (deterministic fallbacks only)."""
+    inbox: Path | None = None
+    """`apx serve` watches this folder for invoice files; default: `home`/inbox."""
+    prefect_database_url: str | None = None
+    """The Prefect server's own database for `apx serve`; default SQLite in `home`/prefect.
+    PostgreSQL: postgresql+asyncpg://user@host/db (a psycopg URL is converted)."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'apx.db'}"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.inbox if self.inbox is not None else self.home / "inbox"
 
     @property
     def documents_dir(self) -> Path:

@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 
 from models.processing import ProcessingResult
 from pipeline import progress, stages
-from pipeline.process import process_file
+from pipeline.process import process_file, rematch_file
 from pipeline.runtime import RunSpec, runtime_for
 
 P = ParamSpec("P")
@@ -58,11 +58,36 @@ def _run_name() -> str:
 
 
 @flow(name="process-invoice", flow_run_name=_run_name, persist_result=False)
-def process_invoice(path: str, spec: RunSpec) -> ProcessingResult:
-    """Take one file from intake to a decision (and to the ERP when approved)."""
+def process_invoice(path: str, spec: RunSpec, request_review: bool = False) -> ProcessingResult:
+    """Take one file from intake to a decision (and to the ERP when approved).
+
+    `request_review` (apx serve): an invoice decided "review" gets its own review run, which
+    waits for a person in the UI while this run ends (a batch is never held by a review).
+    """
     result = process_file(runtime_for(spec), Path(path), run_as_task)
     progress.notify(result)
+    if request_review and result.decision == "review" and result.invoice_id:
+        from flows.review import request_review as start_review
+
+        start_review(spec, result.invoice_id)  # once per invoice, also for a repeat delivery
     return result
+
+
+@flow(name="rematch-on-receipt", persist_result=False)
+def rematch_on_receipt(
+    po_number: str, spec: RunSpec, request_review: bool = False
+) -> list[ProcessingResult]:
+    """A goods receipt was posted: invoices on hold for it (RECEIPT_PENDING) are matched again."""
+    from flows.review import request_review as start_review
+
+    rt = runtime_for(spec)
+    results = []
+    for invoice_id in rt.store.held_on_po(po_number):
+        result = rematch_file(rt, invoice_id, run_as_task)
+        results.append(result)
+        if request_review and result.decision == "review":
+            start_review(spec, invoice_id)
+    return results
 
 
 def _settle_seconds() -> float:
@@ -99,4 +124,27 @@ def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
             failed = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
             progress.notify(failed)
             results.append(failed)
+    _batch_summary(results)
     return results
+
+
+def _batch_summary(results: list[ProcessingResult]) -> None:
+    """The batch's outcome as a Prefect artifact: counts by decision and one row per file."""
+    from collections import Counter
+
+    from prefect.artifacts import create_markdown_artifact
+
+    counts = Counter(item.decision or item.status for item in results)
+    lines = [f"**{len(results)} invoice(s)**: " + ", ".join(
+        f"{count} {name}" for name, count in sorted(counts.items())), "",
+        "| File | Vendor | Invoice | Total | Pattern | Decision |", "|---|---|---|---:|---|---|"]
+    for item in results:
+        total = f"{item.total:,.2f} {item.currency or ''}" if item.total is not None else "-"
+        lines.append(f"| {item.file_name} | {item.vendor_name or '-'} | "
+                     f"{item.invoice_number or '-'} | {total} | {item.primary_pattern or '-'} | "
+                     f"{item.decision or item.status} |")
+    try:
+        create_markdown_artifact("\n".join(lines), key="batch-summary",
+                                 description="What the batch came to")
+    except Exception:  # a summary is a view: never fail a batch over it
+        return

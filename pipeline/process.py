@@ -35,6 +35,13 @@ def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> Pr
     item = run(stages.intake, rt, path)
     if item.finished:  # the same bytes again: one invoice, not two
         return stages.result(rt, item)
+    return continue_file(rt, item, run)
+
+
+def continue_file(
+    rt: Runtime, item: stages.IntakeResult, run: StageRunner = run_directly
+) -> ProcessingResult:
+    """Parse → extract → match & rules → classify → decide → post, for a file taken in."""
     parsed = run(stages.parse, rt, item)
     document = parsed.document
     extraction = run(stages.extract, rt, item, parsed) if document is not None else None
@@ -45,3 +52,10 @@ def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> Pr
     decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
     run(stages.post, rt, item, decision)
     return stages.result(rt, item)
+
+
+def rematch_file(rt: Runtime, invoice_id: str, run: StageRunner = run_directly) -> ProcessingResult:
+    """An invoice on hold, again from its stored original against the ERP data of now (a goods
+    receipt arrived): the same stages, each replacing what it wrote before."""
+    item = stages.held_item(rt, invoice_id)
+    return continue_file(rt, item, run)

@@ -248,6 +248,17 @@ def result(rt: Runtime, item: IntakeResult) -> ProcessingResult:
     )
 
 
+def held_item(rt: Runtime, invoice_id: str) -> IntakeResult:
+    """The intake record of an invoice taken in earlier, to process it again (re-match)."""
+    row = rt.store.invoice(invoice_id)
+    stored = rt.store.stored_path(invoice_id)
+    if row is None or stored is None:
+        raise KeyError(f"no stored invoice {invoice_id}")
+    rt.store.audit(invoice_id, "rematch", "apx", {"previous_decision": row.decision})
+    return IntakeResult(invoice_id=invoice_id, sha256=invoice_id, file_name=row.file_name,
+                        stored_path=stored, new=False, status=row.status, finished=False)
+
+
 def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:
     """Leave a file whose processing failed in the known state `failed`, with the reason."""
     reason = (f"Processing failed ({message.strip() or 'unknown error'}); "

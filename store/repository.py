@@ -239,6 +239,23 @@ class Store:
             return [_record(row) for row in session.scalars(
                 select(InvoiceRow).order_by(InvoiceRow.seq))]
 
+    def stored_path(self, invoice_id: str) -> str | None:
+        """Where the original of an invoice is kept (content-addressed)."""
+        with self.session() as session:
+            row = session.get(InvoiceRow, invoice_id)
+            document = session.get(DocumentRow, row.document_sha256) if row else None
+            return document.stored_path if document else None
+
+    def held_on_po(self, po_number: str, pattern: str = "RECEIPT_PENDING") -> list[str]:
+        """Invoices on hold against a PO with a finding of `pattern` (oldest first)."""
+        with self.session() as session:
+            return list(session.scalars(
+                select(InvoiceRow.id).where(
+                    InvoiceRow.po_number == po_number, InvoiceRow.decision == "hold",
+                    InvoiceRow.id.in_(select(FindingRow.invoice_id).where(
+                        FindingRow.code == pattern)),
+                ).order_by(InvoiceRow.seq)))
+
     def findings(self, invoice_id: str) -> list[Finding]:
         with self.session() as session:
             return [
