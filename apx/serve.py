@@ -157,10 +157,16 @@ class InboxWatcher:
     inbox: Path
     announce: Callable[[Path, str, int], None]
     known: Callable[[str], bool] = lambda sha: False
+    taken_in: Callable[[str], bool] = lambda sha: True
+    """Whether processing of this content has begun (APX registered it)."""
+    in_flight: Callable[[Path], bool] = lambda path: False
+    """Whether a run for this file is scheduled or running (waiting for a free slot)."""
+    confirm_seconds: float = 20.0
     settle_seconds: float = 0.5
     poll_seconds: float = 0.2
     _files: dict[Path, _Seen] = field(default_factory=dict)
     _hashes: dict[str, Path] = field(default_factory=dict)
+    _unconfirmed: dict[str, tuple[Path, int, float]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def poll(self, now: float | None = None) -> list[Path]:
@@ -191,14 +197,14 @@ class InboxWatcher:
                 continue
             if seen.done or at - seen.since < self.settle_seconds:
                 continue
-            if self._take(path, signature):
+            if self._take(path, signature, at):
                 announced.append(path)
             seen.done = True
         for gone in set(self._files) - present:
             del self._files[gone]
         return announced
 
-    def _take(self, path: Path, signature: tuple[int, int]) -> bool:
+    def _take(self, path: Path, signature: tuple[int, int], at: float) -> bool:
         try:
             sha = sha256_file(path)
             stat = path.stat()
@@ -216,12 +222,31 @@ class InboxWatcher:
             log.info("%s was processed before", path.name)
             return False
         self.announce(path, sha, signature[0])
+        self._unconfirmed[sha] = (path, signature[0], at)
         return True
+
+    def confirm(self, now: float | None = None) -> list[Path]:
+        """Announce again a file whose event started nothing (e.g. one emitted while the
+        Prefect server was still starting its services); the files announced again."""
+        at = time.monotonic() if now is None else now
+        again = []
+        for sha, (path, size, since) in list(self._unconfirmed.items()):
+            if self.taken_in(sha) or not path.exists():
+                del self._unconfirmed[sha]
+            elif at - since >= self.confirm_seconds:
+                if not self.in_flight(path):
+                    log.warning("%s: no run started %.0f s after invoice.received; announcing "
+                                "it again", path.name, at - since)
+                    self.announce(path, sha, size)
+                    again.append(path)
+                self._unconfirmed[sha] = (path, size, at)
+        return again
 
     def run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.poll()
+                self.confirm()
             except Exception:  # a watcher that dies silently would lose every later file
                 log.exception("inbox watcher: unexpected error (continuing)")
             self._stop.wait(self.poll_seconds)
@@ -301,8 +326,7 @@ def announce_receipt(receipt: dict[str, Any]) -> None:
 
 
 def deployments(options: ServeOptions) -> list[Any]:
-    """The APX deployments this process serves, with their triggers, limits and schedule."""
-    from prefect.events import DeploymentEventTrigger
+    """The APX deployments this process serves, with their parameters and schedule."""
     from prefect.types.entrypoint import EntrypointType
 
     from flows.process import process_invoice, rematch_on_receipt
@@ -316,10 +340,6 @@ def deployments(options: ServeOptions) -> list[Any]:
             parameters={"spec": spec, "request_review": True}, tags=["apx"],
             description="One invoice file from intake to a decision; started by "
                         "invoice.received.",
-            triggers=[DeploymentEventTrigger(
-                name="apx: invoice received", expect={"invoice.received"},
-                match={"prefect.resource.id": "apx.invoice.*"},
-                parameters={"path": "{{ event.payload.path }}"})],
         ),
         review_invoice.to_deployment(
             name=DEPLOYMENT, entrypoint_type=module, parameters={"spec": spec}, tags=["apx"],
@@ -330,10 +350,6 @@ def deployments(options: ServeOptions) -> list[Any]:
             parameters={"spec": spec, "request_review": True}, tags=["apx"],
             description="Invoices on hold for a receipt, matched again; started by "
                         "receipt.posted.",
-            triggers=[DeploymentEventTrigger(
-                name="apx: receipt posted", expect={"receipt.posted"},
-                match={"prefect.resource.id": "apx.receipt.*"},
-                parameters={"po_number": "{{ event.payload.po_number }}"})],
         ),
         escalate_reviews.to_deployment(
             name=DEPLOYMENT, entrypoint_type=module, parameters={"spec": spec}, tags=["apx"],
@@ -342,6 +358,46 @@ def deployments(options: ServeOptions) -> list[Any]:
                         "review.escalate_after_minutes).",
         ),
     ]
+
+
+def triggers() -> dict[str, Any]:
+    """Deployment name -> the event trigger that starts it."""
+    from prefect.events import DeploymentEventTrigger
+
+    return {
+        "process-invoice": DeploymentEventTrigger(
+            name="apx: invoice received", expect={"invoice.received"},
+            match={"prefect.resource.id": "apx.invoice.*"},
+            parameters={"path": "{{ event.payload.path }}"}),
+        "rematch-on-receipt": DeploymentEventTrigger(
+            name="apx: receipt posted", expect={"receipt.posted"},
+            match={"prefect.resource.id": "apx.receipt.*"},
+            parameters={"po_number": "{{ event.payload.po_number }}"}),
+    }
+
+
+def ensure_triggers(deployment_ids: dict[str, Any]) -> None:
+    """The automations that start deployments on events, created once and kept.
+
+    `to_deployment(triggers=...)` would delete and re-create them every time the deployments
+    are applied (twice per start); an event emitted in between starts nothing. These are
+    owned by no deployment, so applying leaves them alone; one that differs is replaced.
+    """
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        for flow_name, trigger in triggers().items():
+            trigger.set_deployment_id(deployment_ids[flow_name])
+            wanted = trigger.as_automation().model_copy(update={"owner_resource": None})
+            same = {"trigger", "actions", "enabled"}
+            existing = client.read_automations_by_name(wanted.name)
+            if any(found.model_dump(mode="json", include=same)
+                   == wanted.model_dump(mode="json", include=same) for found in existing) \
+                    and len(existing) == 1:
+                continue
+            for found in existing:
+                client.delete_automation(found.id)
+            client.create_automation(wanted)
 
 
 def recover(options: ServeOptions) -> list[str]:
@@ -420,6 +476,35 @@ def finished(options: ServeOptions) -> Callable[[str], bool]:
     return check
 
 
+def taken_in(options: ServeOptions) -> Callable[[str], bool]:
+    rt = runtime_for(options.spec)
+    return lambda sha: rt.store.invoice(sha) is not None
+
+
+def in_flight(path: Path) -> bool:
+    """A process-invoice run for this file that has not finished yet (scheduled, waiting for a
+    slot, pending or running)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    active = [StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["apx"])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                type=FlowRunFilterStateType(any_=active))),
+            limit=200)
+    target = str(path.resolve())
+    return any(run.parameters.get("path") == target for run in runs)
+
+
 def run_service(options: ServeOptions, *, home: Path, on_ready: Callable[[], None]) -> None:
     """Start everything, block until Ctrl-C or SIGTERM, then stop everything."""
     configure_client(options)  # before Prefect is imported: it reads its settings once
@@ -433,14 +518,15 @@ def run_service(options: ServeOptions, *, home: Path, on_ready: Callable[[], Non
         wait_healthy(options.api_url, server)
         runtime_for(options.spec)  # fail fast: ERP data, database, policy
         served = deployments(options)
-        for deployment in served:  # registered before the watcher emits anything
-            deployment.apply()
+        ids = {deployment.flow_name: deployment.apply() for deployment in served}
+        ensure_triggers(ids)  # before the watcher emits anything
         recover(options)
         receipts = ReceiptWatcher(Path(options.spec.erp_dir) / "goods_receipts.csv",
                                   announce_receipt)
         receipts.prime()
         catch_up_receipts(options, announce_receipt)
         watcher = InboxWatcher(options.inbox, announce_invoice, finished(options),
+                               taken_in=taken_in(options), in_flight=in_flight,
                                settle_seconds=options.settle_seconds,
                                poll_seconds=options.poll_seconds)
 
@@ -453,6 +539,7 @@ def run_service(options: ServeOptions, *, home: Path, on_ready: Callable[[], Non
                     if time.monotonic() - last_receipts >= 1.0:
                         last_receipts = time.monotonic()
                         receipts.poll()
+                        watcher.confirm()
                 except Exception:
                     log.exception("watcher: unexpected error (continuing)")
                 watcher._stop.wait(options.poll_seconds)

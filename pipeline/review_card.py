@@ -57,13 +57,18 @@ def invoice_document(row: InvoiceRecord) -> InvoiceDocument | None:
     return InvoiceDocument.model_validate(extraction["invoice"])
 
 
+def _short(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str]:
-    """Invoice lines beside the PO line they bill and what was received, differences marked."""
+    """Invoice lines beside the PO line they bill and what was received, differences marked.
+
+    Five narrow columns, so the table fits the review form's dialog."""
     if not invoice.lines:
         return ["_No invoice lines were read._", ""]
-    out = ["| # | Invoice line | Qty | Unit price | Amount | PO line | PO qty | PO price "
-           "| Received | Check |",
-           "|---|---|---:|---:|---:|---|---:|---:|---:|---|"]
+    out = ["| # | Invoice: qty × price = amount | PO line: qty × price | Received | Check |",
+           "|---|---|---|---:|---|"]
     matches = {m.line_index: m for m in match.lines} if match is not None else {}
     for index, line in enumerate(invoice.lines):
         found = matches.get(index)
@@ -82,14 +87,12 @@ def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str
                 marks.append(f"{WARN} qty above PO (+{_qty(line.quantity - po_line.quantity)})")
             if received is not None and line.quantity > received:
                 marks.append(f"{WARN} qty above received (+{_qty(line.quantity - received)})")
-        description = line.description + (f" ({line.sku})" if line.sku else "")
-        po_text = (f"{po_line.line_no}: {po_line.description}" if po_line is not None else "-")
-        out.append(
-            f"| {index + 1} | {_cell(description)} | {_qty(line.quantity)} | "
-            f"{_price(line.unit_price)} | {_price(line.amount)} | {_cell(po_text)} | "
-            f"{_qty(po_line.quantity) if po_line else '-'} | "
-            f"{_price(po_line.unit_price) if po_line else '-'} | {_qty(received)} | "
-            f"{'; '.join(marks) or 'ok'} |")
+        billed = (f"{_cell(_short(line.description))}: {_qty(line.quantity)} × "
+                  f"{_price(line.unit_price)} = {_price(line.amount)}")
+        ordered = (f"{po_line.line_no}: {_qty(po_line.quantity)} × {_price(po_line.unit_price)}"
+                   if po_line is not None else "-")
+        out.append(f"| {index + 1} | {billed} | {ordered} | {_qty(received)} | "
+                   f"{'; '.join(marks) or 'ok'} |")
     out.append("")
     return out
 
