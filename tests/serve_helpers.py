@@ -124,7 +124,8 @@ class Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
-            raise AssertionError(f"apx serve ignored SIGTERM:\n{self.log.read_text()[-3000:]}")
+            raise AssertionError(
+                f"apx serve ignored SIGTERM:\n{self.log.read_text()[-3000:]}") from None
 
     def drop(self, name: str, as_name: str | None = None) -> Path:
         """Copy a sample invoice into the inbox the way a careful writer does (rename in)."""

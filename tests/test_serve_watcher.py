@@ -51,7 +51,7 @@ def test_content_apx_finished_before_a_restart_is_not_announced(tmp_path: Path) 
 
 
 def test_temporary_and_hidden_names_are_ignored_until_renamed(tmp_path: Path) -> None:
-    w, heard = watcher(tmp_path)
+    w, _heard = watcher(tmp_path)
     for name in (".a.pdf.part", "b.pdf.part", "~lock.pdf", "c.pdf.crdownload"):
         touch(tmp_path / name, b"x" + name.encode(), 1)
     (tmp_path / "folder").mkdir()
