@@ -187,7 +187,7 @@ class Service:
         """The review case once `submissions` were processed and the run is at rest again."""
         def done() -> Any:
             case = self.store.reviews.case(invoice_id)
-            if case is None or case.submissions < submissions:
+            if case is None or case.submissions < submissions or not case.flow_run_id:
                 return None
             run = self.flow_run(case.flow_run_id)
             resting = run.state is not None and (run.state.is_paused() or run.state.is_final())

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -135,8 +136,8 @@ def test_an_unanswered_review_escalates_by_its_own_deployment(apx: Service) -> N
         session.execute(update(ReviewRow).where(ReviewRow.invoice_id == invoice_id).values(
             opened_at=datetime.now(UTC) - timedelta(days=2)))
     with apx.prefect():
-        finished = run_deployment("escalate-reviews/apx", timeout=120, poll_interval=1)
-    assert finished.state.is_completed()
+        finished: Any = run_deployment("escalate-reviews/apx", timeout=120, poll_interval=1)
+    assert finished.state is not None and finished.state.is_completed()
     case = apx.store.reviews.case(invoice_id)
     assert case is not None and case.required_role == "controller"
     assert case.status == "waiting" and case.escalation_level == 1
