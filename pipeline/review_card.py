@@ -62,13 +62,12 @@ def _short(text: str, limit: int = 38) -> str:
 
 
 def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str]:
-    """Invoice lines beside the PO line they bill and what was received, differences marked.
+    """Each invoice line beside the PO line it bills and what was received, differences marked.
 
-    Five narrow columns, so the table fits the review form's dialog."""
+    A list, not a table: the review form is a narrow dialog, and a list wraps."""
     if not invoice.lines:
         return ["_No invoice lines were read._", ""]
-    out = ["| # | Invoice: qty × price = amount | PO line: qty × price | Received | Check |",
-           "|---|---|---|---:|---|"]
+    out: list[str] = []
     matches = {m.line_index: m for m in match.lines} if match is not None else {}
     for index, line in enumerate(invoice.lines):
         found = matches.get(index)
@@ -87,12 +86,14 @@ def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str
                 marks.append(f"{WARN} qty above PO (+{_qty(line.quantity - po_line.quantity)})")
             if received is not None and line.quantity > received:
                 marks.append(f"{WARN} qty above received (+{_qty(line.quantity - received)})")
-        billed = (f"{_cell(_short(line.description))}: {_qty(line.quantity)} × "
-                  f"{_price(line.unit_price)} = {_price(line.amount)}")
-        ordered = (f"{po_line.line_no}: {_qty(po_line.quantity)} × {_price(po_line.unit_price)}"
-                   if po_line is not None else "-")
-        out.append(f"| {index + 1} | {billed} | {ordered} | {_qty(received)} | "
-                   f"{'; '.join(marks) or 'ok'} |")
+        billed = (f"billed {_qty(line.quantity)} × {_price(line.unit_price)} = "
+                  f"{_price(line.amount)}")
+        ordered = (f"PO line {po_line.line_no}: {_qty(po_line.quantity)} × "
+                   f"{_price(po_line.unit_price)}" if po_line is not None else "PO: -")
+        check = f"**{'; '.join(marks)}**" if marks else "✓"
+        description = _cell(line.description + (f" ({line.sku})" if line.sku else ""))
+        out.append(f"{index + 1}. {description}  \n   {billed} · {ordered} · received "
+                   f"{_qty(received)} · {check}")
     out.append("")
     return out
 
@@ -116,16 +117,15 @@ def review_card(
     if case is not None and case.status == "waiting":
         lines += _who_decides(case)
     lines += [
-        "| | |",
-        "|---|---|",
-        f"| Vendor | {_cell(vendor)} ({row.vendor_id or f'{WARN} not in the vendor master'}) |",
-        f"| Invoice | {_cell(row.invoice_number or '-')} dated {row.invoice_date or '-'} |",
-        f"| PO | {_cell(row.po_number or '-')}"
-        + (f" ({match.po.status}, {match.po.bill_to})" if match and match.po else "") + " |",
-        f"| Subtotal / tax / total | {amount_text(row.subtotal, row.currency)} / "
-        f"{amount_text(row.tax, row.currency)} / **{amount_text(row.total, row.currency)}** |",
-        f"| File | {_cell(row.file_name)} (status {row.status}"
-        + (f": {_cell(row.status_reason)}" if row.status_reason else "") + ") |",
+        f"- **Vendor:** {_cell(vendor)} "
+        f"({row.vendor_id or f'{WARN} not in the vendor master'})",
+        f"- **Invoice:** {_cell(row.invoice_number or '-')} dated {row.invoice_date or '-'}",
+        f"- **PO:** {_cell(row.po_number or '-')}"
+        + (f" ({match.po.status}, {match.po.bill_to})" if match and match.po else ""),
+        f"- **Total:** {amount_text(row.total, row.currency)} (subtotal "
+        f"{amount_text(row.subtotal, row.currency)}, tax {amount_text(row.tax, row.currency)})",
+        f"- **File:** {_cell(row.file_name)} (status {row.status}"
+        + (f": {_cell(row.status_reason)}" if row.status_reason else "") + ")",
         "",
     ]
     invoice = invoice_document(row)
