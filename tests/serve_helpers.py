@@ -168,6 +168,19 @@ class Service:
 
         return wait_for(waiting, timeout, f"the review of {invoice_id[:12]} to wait", 0.5)
 
+    def artifact(self, key: str) -> str | None:
+        """The latest version of an artifact (markdown text), or None."""
+        from prefect import get_client
+        from prefect.client.schemas.filters import (
+            ArtifactCollectionFilter,
+            ArtifactCollectionFilterKey,
+        )
+
+        with self.prefect(), get_client(sync_client=True) as client:
+            found = client.read_latest_artifacts(artifact_filter=ArtifactCollectionFilter(
+                key=ArtifactCollectionFilterKey(any_=[key])))
+        return str(found[0].data) if found else None
+
     def form_description(self, run: Any) -> str:
         from prefect.input.actions import read_flow_run_input
 

@@ -207,3 +207,30 @@ def test_shadow_mode_sends_a_clean_invoice_to_review_and_records_agreement(
 
 def test_verdicts_that_end_a_review() -> None:
     assert {v for v in Verdict if v.final} == {Verdict.APPROVED, Verdict.REJECTED}
+
+
+def test_a_goods_receipt_rematches_the_invoice_on_hold(tmp_path: Path) -> None:
+    import shutil
+
+    from pipeline.process import rematch_file
+
+    shutil.copytree(SAMPLES / "erp", tmp_path / "erp")
+    spec = RunSpec(erp_dir=str(tmp_path / "erp"), database_url=f"sqlite:///{tmp_path / 'a.db'}",
+                   documents_dir=str(tmp_path / "documents"), policy_file=str(POLICY_FILE),
+                   as_of="2026-11-20", use_model=False)
+    try:
+        rt = runtime_for(spec)
+        held = process_file(rt, SAMPLES / "invoices" / "017-harbor-hpc-30458.pdf")
+        assert held.decision == "hold" and held.patterns == ["RECEIPT_PENDING"]
+        assert rt.store.held_on_po("PO-2026-0144") == [held.invoice_id]
+        assert rt.store.held_on_po("PO-2026-0143") == []
+        with (tmp_path / "erp" / "goods_receipts.csv").open("a") as handle:
+            handle.write("GR-60001,PO-2026-0144,1,4000,2026-11-19\n")
+        forget_runtimes()  # the ERP export changed
+        rt = runtime_for(spec)
+        again = rematch_file(rt, held.invoice_id)
+        assert again.decision == "approve" and again.status == "posted" and again.patterns == []
+        assert rt.store.held_on_po("PO-2026-0144") == []
+        assert [e.step for e in rt.store.audit_events(held.invoice_id)].count("rematch") == 1
+    finally:
+        forget_runtimes()

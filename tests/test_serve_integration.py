@@ -144,6 +144,11 @@ def test_an_unanswered_review_escalates_by_its_own_deployment(apx: Service) -> N
     run = apx.flow_run(run.id)
     assert run.state.is_paused() and run.name.endswith("escalated to controller")
     assert "approve: **controller** or above" in apx.form_description(run)
+    queue = apx.artifact("review-queue") or ""
+    assert "1 invoice(s) waiting for review" in queue
+    row = next(line for line in queue.splitlines() if "HPC-30451" in line)
+    assert "2 d" in row and "17,995.09 USD" in row and "HIGH_VALUE" in row
+    assert "controller" in row and f"/runs/flow-run/{run.id}" in row
 
 
 def test_stopping_loses_nothing_and_waiting_reviews_still_wait(apx: Service) -> None:
