@@ -221,6 +221,10 @@ class InboxWatcher:
         if self.known(sha):
             log.info("%s was processed before", path.name)
             return False
+        if self.in_flight(path):  # a run from before a restart will still take it
+            log.info("%s is waiting for its run", path.name)
+            self._unconfirmed[sha] = (path, signature[0], at)
+            return False
         self.announce(path, sha, signature[0])
         self._unconfirmed[sha] = (path, signature[0], at)
         return True

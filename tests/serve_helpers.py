@@ -188,6 +188,12 @@ class Service:
         with self.prefect():
             return str(read_flow_run_input(keyset["description"], flow_run_id=run.id))
 
+    def run_input(self, run: Any, key: str) -> Any:
+        from prefect.input.actions import read_flow_run_input
+
+        with self.prefect():
+            return read_flow_run_input(key, flow_run_id=run.id)
+
     def resume(self, run: Any, reviewer: str, decision: str, **fields: str) -> None:
         from prefect.flow_runs import resume_flow_run
 

@@ -93,3 +93,11 @@ def test_new_goods_receipts_are_announced_once(tmp_path: Path) -> None:
     os.utime(receipts, ns=(10**18, 10**18))
     assert [r["receipt_id"] for r in w.poll()] == ["GR-2"]
     assert heard[0]["po_number"] == "PO-2" and w.poll() == []
+
+
+def test_a_file_whose_run_is_already_queued_is_not_announced_twice(tmp_path: Path) -> None:
+    w, heard = watcher(tmp_path, in_flight=lambda path: True, taken_in=lambda sha: False)
+    touch(tmp_path / "a.pdf", b"queued before the restart", 1)
+    w.poll(now=0.0)
+    assert w.poll(now=1.0) == [] and heard == []
+    assert w.confirm(now=30.0) == [] and heard == []  # still queued: nothing to repeat
