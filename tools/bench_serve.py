@@ -17,13 +17,14 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.serve_helpers import SAMPLES, Service, service, wait_for
 
 
-def run_of(svc: Service, name: str) -> object | None:
+def run_of(svc: Service, name: str) -> Any:
     for run in svc.flow_runs("process-invoice"):
         if Path(str(run.parameters.get("path", ""))).name == name:
             return run
@@ -44,8 +45,11 @@ def main() -> None:
         for name in one_by_one:
             landed = datetime.now(UTC)
             svc.drop(name)
-            run = wait_for(lambda n=name: (r := run_of(svc, n)) is not None  # type: ignore[misc]
-                           and r.start_time is not None and r, 120, f"{name} running", 0.1)
+            def running(n: str = name) -> Any:
+                run = run_of(svc, n)
+                return run if run is not None and run.start_time is not None else None
+
+            run = wait_for(running, 120, f"{name} running", 0.1)
             latencies.append((run.start_time - landed).total_seconds())
             wait_for(lambda n=name: decided(svc, {n}), 180, f"{name} decided", 0.2)
         print(f"inbox -> flow running, one by one (n={len(latencies)}): "
