@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def main() -> None:
 
             run = wait_for(running, 120, f"{name} running", 0.1)
             latencies.append((run.start_time - landed).total_seconds())
-            wait_for(lambda n=name: decided(svc, {n}), 180, f"{name} decided", 0.2)
+            wait_for(partial(decided, svc, {name}), 180, f"{name} decided", 0.2)
         print(f"inbox -> flow running, one by one (n={len(latencies)}): "
               f"median {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s, "
               f"min {min(latencies):.2f} s")
