@@ -325,8 +325,8 @@ def reviewers_list() -> None:
 
     settings = _settings()
     for reviewer in Store.open(settings.resolved_database_url()).reviews.reviewers():
-        console.print(f"{reviewer.name}\t{reviewer.role}"
-                      + ("" if reviewer.active else "\t(inactive)"), highlight=False)
+        console.print(f"{reviewer.name:<30} {reviewer.role}"
+                      + ("" if reviewer.active else "  (inactive)"), highlight=False)
 
 
 def _apx_command() -> str:
