@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -17,27 +18,30 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from models.processing import ProcessingResult
-from pipeline import progress, stages
-from pipeline.process import process_file, rematch_file
+from pipeline import progress
 from pipeline.runtime import RunSpec, runtime_for
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# Per-stage tasks: results stay in memory (no persistence, no input hashing).
-_TASK_NAMES: dict[Callable[..., Any], str] = {
-    stages.intake: "intake",
-    stages.parse: "parse",
-    stages.extract: "extract",
-    stages.check: "match-and-rules",
-    stages.classify: "classify",
-    stages.decide: "decide",
-    stages.post: "post-to-erp",
+# The stages (pdfplumber, the extractors, the rules) are imported when a run first needs
+# them, not with this module: a served run then shows Running as soon as its process is up.
+_TASK_NAMES: dict[str, str] = {
+    "intake": "intake",
+    "parse": "parse",
+    "extract": "extract",
+    "check": "match-and-rules",
+    "classify": "classify",
+    "decide": "decide",
+    "post": "post-to-erp",
 }
-_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
-    stage: task(name=name, cache_policy=NO_CACHE, persist_result=False, retries=0)(stage)
-    for stage, name in _TASK_NAMES.items()
-}
+
+
+@cache
+def _task(stage: Callable[..., Any]) -> Task[..., Any]:
+    """The stage as a task: results stay in memory (no persistence, no input hashing)."""
+    return task(name=_TASK_NAMES[stage.__name__], cache_policy=NO_CACHE, persist_result=False,
+                retries=0)(stage)
 
 
 def run_as_task(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -47,7 +51,7 @@ def run_as_task(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> 
     words) looking for futures; that walk cost more than all the stages together.
     """
     quoted = [quote(arg) for arg in args]
-    return cast(T, _TASKS[stage](*quoted, **kwargs))
+    return cast(T, _task(stage)(*quoted, **kwargs))
 
 
 def _run_name() -> str:
@@ -64,6 +68,8 @@ def process_invoice(path: str, spec: RunSpec, request_review: bool = False) -> P
     `request_review` (apx serve): an invoice decided "review" gets its own review run, which
     waits for a person in the UI while this run ends (a batch is never held by a review).
     """
+    from pipeline.process import process_file
+
     result = process_file(runtime_for(spec), Path(path), run_as_task)
     progress.notify(result)
     if request_review and result.decision == "review" and result.invoice_id:
@@ -79,6 +85,7 @@ def rematch_on_receipt(
 ) -> list[ProcessingResult]:
     """A goods receipt was posted: invoices on hold for it (RECEIPT_PENDING) are matched again."""
     from flows.review import request_review as start_review
+    from pipeline.process import rematch_file
 
     rt = runtime_for(spec)
     results = []
@@ -121,7 +128,9 @@ def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
         if state.is_completed():
             results.append(state.result())
         else:  # a bug or an outage on one file must not stop the batch or lose the file
-            failed = stages.record_failure(runtime_for(spec), Path(path), state.message or "")
+            from pipeline.stages import record_failure
+
+            failed = record_failure(runtime_for(spec), Path(path), state.message or "")
             progress.notify(failed)
             results.append(failed)
     _batch_summary(results)

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,8 +21,9 @@ from models.catalog import Catalog
 from models.gateway import ModelGateway
 from models.master import MasterData
 from models.policy import Policy
-from rules.registry import check_rules
-from store.repository import Store
+
+if TYPE_CHECKING:  # the rules and the store load when a runtime is built, not on import
+    from store.repository import Store
 
 
 class RunSpec(BaseModel):
@@ -62,6 +63,9 @@ def build_gateway(spec: RunSpec) -> ModelGateway | None:
 
 
 def runtime_for(spec: RunSpec) -> Runtime:
+    from rules.registry import check_rules
+    from store.repository import Store
+
     with _lock:
         runtime = _runtimes.get(spec)
         if runtime is None:
