@@ -141,9 +141,11 @@ def review_card(
             lines.append(f"- **{item.code}** ({item.severity}): {item.message}"
                          + (f"  \n  _evidence: {evidence}_" if evidence else ""))
         lines.append("")
-    proposal = row.proposal or row.decision or "-"
+    in_review = row.decision == "review" or (case is not None and case.status == "waiting")
+    label = "Policy proposal" if in_review else "Decision"
+    proposal = (row.proposal or row.decision or "-") if in_review else (row.decision or "-")
     lines += [
-        f"**Policy proposal:** {proposal} — {row.decision_reason or ''} "
+        f"**{label}:** {proposal} — {row.decision_reason or ''} "
         f"(policy {row.policy_version or '-'}"
         + (f", approver: {row.approver_role}" if row.approver_role else "")
         + (", four eyes" if row.four_eyes else "") + ")",
