@@ -255,6 +255,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Invoices processed at once.")] = 2,
     escalation_check: Annotated[int, typer.Option(
         help="Seconds between checks for unanswered reviews.")] = 300,
+    settle: Annotated[float, typer.Option(
+        help="Seconds a file's size and time must stay unchanged before it is read.")] = 0.5,
     no_model: NoModel = False,
 ) -> None:
     """Run APX as a service: Prefect server and UI, the APX deployments, an inbox watcher."""
@@ -280,9 +282,15 @@ def serve(
         model_cache_file=str(settings.model_cache_file.resolve()),
     )
     options = ServeOptions(inbox=inbox_dir, spec=spec, host=host, port=port, workers=workers,
-                           escalation_check_seconds=escalation_check)
+                           escalation_check_seconds=escalation_check, settle_seconds=settle)
 
     def ready() -> None:
+        from store.repository import Store
+
+        if not Store.open(database_url).reviews.reviewers():
+            console.print("[yellow]No reviewers yet:[/yellow] `apx reviewers add NAME --role "
+                          "ap_clerk` gives someone a personal code for the review form.",
+                          highlight=False)
         console.print(f"APX is serving.\n  Prefect UI: [bold]{options.ui_url}[/bold]  "
                       f"(reviews wait under Runs, state Suspended; queue under Artifacts)\n"
                       f"  Inbox:      [bold]{inbox_dir}[/bold]  (drop invoice files here)\n"
