@@ -202,6 +202,9 @@ def process(
 @app.command()
 def show(
     reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")],
+    erp: Annotated[Path | None, typer.Option(
+        help="ERP export folder: shows the PO and receipt lines beside the invoice lines.")
+    ] = None,
 ) -> None:
     """Print an invoice's review card: header, findings with evidence, decision, model calls."""
     from apx.report import print_card, review_card
@@ -212,7 +215,16 @@ def show(
     row = store.find_invoice(reference)
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
-    print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
+    master = None
+    if erp is not None:
+        from erp.csv_master import MasterDataError, load_master_data
+
+        try:
+            master = load_master_data(erp)
+        except MasterDataError as error:
+            _fail(f"the ERP data cannot be read: {error}")
+    print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id),
+                                    master))
 
 
 @audit_app.command("verify")

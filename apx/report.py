@@ -10,6 +10,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from models.findings import Finding
+from models.master import MasterData
 from models.processing import ProcessingResult
 from models.records import InvoiceRecord, ModelCallRecord
 
@@ -72,12 +73,18 @@ def totals_line(outcomes: list[ProcessingResult]) -> str:
 
 
 def review_card(
-    row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord]
+    row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord],
+    master: MasterData | None = None,
 ) -> str:
-    """The markdown a reviewer reads: the same card as the review form's description."""
+    """The markdown a reviewer reads: the same card as the review form's description (with
+    the PO and receipt lines beside the invoice lines when the ERP data is given)."""
+    from pipeline.review_card import invoice_document
     from pipeline.review_card import review_card as card
+    from rules.matching import match_invoice
 
-    return card(row, findings, calls)
+    invoice = invoice_document(row) if master is not None else None
+    match = match_invoice(invoice, master) if invoice is not None and master else None
+    return card(row, findings, calls, match=match)
 
 
 def print_card(console: Console, card: str) -> None:

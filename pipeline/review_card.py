@@ -70,13 +70,18 @@ def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str
     out: list[str] = []
     matches = {m.line_index: m for m in match.lines} if match is not None else {}
     for index, line in enumerate(invoice.lines):
+        description = _cell(line.description + (f" ({line.sku})" if line.sku else ""))
+        billed = (f"billed {_qty(line.quantity)} × {_price(line.unit_price)} = "
+                  f"{_price(line.amount)}")
+        if match is None:  # no ERP data at hand: the invoice side only, nothing to compare
+            out.append(f"{index + 1}. {description}  \n   {billed}")
+            continue
         found = matches.get(index)
         po_line = found.po_line if found is not None else None
         received = found.received_quantity if found is not None else None
         marks: list[str] = []
         if po_line is None:
-            marks.append(f"{WARN} not on the PO" if match is not None and match.po else
-                         f"{WARN} no PO line")
+            marks.append(f"{WARN} not on the PO" if match.po else f"{WARN} no PO")
         else:
             if line.unit_price > po_line.unit_price:
                 change = (line.unit_price - po_line.unit_price) / po_line.unit_price * 100 \
@@ -86,12 +91,9 @@ def lines_table(invoice: InvoiceDocument, match: MatchResult | None) -> list[str
                 marks.append(f"{WARN} qty above PO (+{_qty(line.quantity - po_line.quantity)})")
             if received is not None and line.quantity > received:
                 marks.append(f"{WARN} qty above received (+{_qty(line.quantity - received)})")
-        billed = (f"billed {_qty(line.quantity)} × {_price(line.unit_price)} = "
-                  f"{_price(line.amount)}")
         ordered = (f"PO line {po_line.line_no}: {_qty(po_line.quantity)} × "
                    f"{_price(po_line.unit_price)}" if po_line is not None else "PO: -")
         check = f"**{'; '.join(marks)}**" if marks else "✓"
-        description = _cell(line.description + (f" ({line.sku})" if line.sku else ""))
         out.append(f"{index + 1}. {description}  \n   {billed} · {ordered} · received "
                    f"{_qty(received)} · {check}")
     out.append("")
@@ -130,7 +132,8 @@ def review_card(
     ]
     invoice = invoice_document(row)
     if invoice is not None:
-        lines += ["### Lines: invoice beside PO and receipts", ""]
+        lines += ["### Lines: invoice beside PO and receipts" if match is not None else
+                  "### Invoice lines (`apx show --erp DIR` puts the PO beside them)", ""]
         lines += lines_table(invoice, match)
     lines += [f"**Exception pattern:** {row.primary_pattern or 'none'} "
               f"({row.classification_source or '-'})", ""]
