@@ -1,4 +1,4 @@
-"""The `apx` command: demo, eval, process, show, audit, rules, ui."""
+"""The `apx` command: demo, eval, process, show, audit, rules, ui, serve, reviewers, report."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ layouts_app = typer.Typer(no_args_is_help=True,
 app.add_typer(layouts_app, name="layouts")
 policy_app = typer.Typer(no_args_is_help=True, help="The decision policy: try a change first.")
 app.add_typer(policy_app, name="policy")
+reviewers_app = typer.Typer(no_args_is_help=True,
+                            help="Who may decide invoices in review (name, role, personal code).")
+app.add_typer(reviewers_app, name="reviewers")
 # A pipe or CI log gets a fixed, readable width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -115,6 +118,15 @@ def _audit_key_source(settings: Settings) -> dict[str, Any]:
     source = settings.audit_key_source()
     file, env = source["audit_key_file"], source["audit_key_env"]
     return {"audit_key_file": Path(file) if file else None, "audit_key_env": env}
+
+
+def _spec_audit_key(settings: Settings) -> dict[str, Any]:
+    """The audit key's source as a run spec carries it (a path or a variable's name)."""
+    source = settings.audit_key_source()
+    file, env = source["audit_key_file"], source["audit_key_env"]
+    return {"audit_key_file": str(Path(file).resolve()) if file else None,
+            "audit_key_env": env,
+            "audit_anchor_file": str(Path(settings.audit_anchor_file).resolve())}
 
 
 def _print_anchor(store: Store) -> None:
@@ -380,6 +392,9 @@ def process(
 @app.command()
 def show(
     reference: Annotated[str, typer.Argument(help="File name, invoice number or id.")],
+    erp: Annotated[Path | None, typer.Option(
+        help="ERP export folder: shows the PO and receipt lines beside the invoice lines.")
+    ] = None,
 ) -> None:
     """Print an invoice's review card: header, findings with evidence, decision, model calls."""
     from apx.report import print_card, review_card
@@ -389,7 +404,16 @@ def show(
     row = store.find_invoice(reference)
     if row is None:
         _fail(f"no invoice matches '{reference}' in {settings.resolved_database_url()}")
-    print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id)))
+    master = None
+    if erp is not None:
+        from erp.csv_master import MasterDataError, load_master_data
+
+        try:
+            master = load_master_data(erp)
+        except MasterDataError as error:
+            _fail(f"the ERP data cannot be read: {error}")
+    print_card(console, review_card(row, store.findings(row.id), store.model_calls(row.id),
+                                    master))
 
 
 def _day(text: str | None, option: str, *, end: bool = False) -> datetime | None:
@@ -678,6 +702,98 @@ def _forget_anchors(settings: Settings, url: str) -> None:
     from store.unit_of_work import now
 
     AnchorFile(settings.audit_anchor_file).reset(database_identity(make_url(url)), now())
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path | None, typer.Option(
+        help="Folder to watch for invoice files (default: APX_INBOX or .apx/inbox).")] = None,
+    erp: Annotated[Path, typer.Option(help="Folder with the ERP export CSVs.")] = Path(
+        "sample_data/erp"),
+    host: str = "127.0.0.1",
+    port: int = 4200,
+    as_of: Annotated[str | None, typer.Option(help="Today's date (YYYY-MM-DD).")] = None,
+    workers: Annotated[int, typer.Option(help="Invoices processed at once.")] = 2,
+    escalation_check: Annotated[int, typer.Option(
+        help="Seconds between checks for unanswered reviews.")] = 300,
+    settle: Annotated[float, typer.Option(
+        help="Seconds a file's size and time must stay unchanged before it is read.")] = 0.5,
+    no_model: NoModel = False,
+) -> None:
+    """Run APX as a service: Prefect server and UI, the APX deployments, an inbox watcher."""
+    from apx.serve import ServeOptions, run_service
+    from pipeline.runtime import RunSpec
+
+    settings = _settings()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apx").setLevel(logging.INFO)
+    if settings.prefect_database_url:  # the Prefect server's own database
+        url = settings.prefect_database_url.replace("postgresql+psycopg:", "postgresql+asyncpg:")
+        os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = url
+    database_url = settings.resolved_database_url()
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        database_url = f"sqlite:///{Path(database_url.removeprefix('sqlite:///')).resolve()}"
+    inbox_dir = (inbox or settings.inbox_dir).resolve()
+    spec = RunSpec(
+        erp_dir=str(erp.resolve()), database_url=database_url,
+        documents_dir=str(settings.documents_dir.resolve()),
+        policy_file=str(settings.policy_file.resolve()),
+        as_of=date.fromisoformat(as_of) if as_of else date.today(),
+        extraction_mode=settings.extraction_mode, use_model=settings.use_model and not no_model,
+        model_cache_file=str(settings.model_cache_file.resolve()), parse_limits=settings.parse,
+        **_spec_audit_key(settings),
+    )
+    options = ServeOptions(inbox=inbox_dir, spec=spec, host=host, port=port, workers=workers,
+                           escalation_check_seconds=escalation_check, settle_seconds=settle)
+
+    def ready() -> None:
+
+        if not _open_store(settings, database_url).reviews.reviewers():
+            console.print("[yellow]No reviewers yet:[/yellow] `apx reviewers add NAME --role "
+                          "ap_clerk` gives someone a personal code for the review form.",
+                          highlight=False)
+        console.print(f"APX is serving.\n  Prefect UI: [bold]{options.ui_url}[/bold]  "
+                      f"(reviews wait under Runs, state Suspended; queue under Artifacts)\n"
+                      f"  Inbox:      [bold]{inbox_dir}[/bold]  (drop invoice files here)\n"
+                      f"  Ctrl-C stops it; nothing in flight is lost.", highlight=False)
+
+    run_service(options, home=settings.home.resolve(), on_ready=ready)
+
+
+@reviewers_app.command("add")
+def reviewers_add(
+    name: Annotated[str, typer.Argument(help="The reviewer's name, as they will type it.")],
+    role: Annotated[str, typer.Option(help="A role of the policy's approval matrix.")],
+    reset: Annotated[bool, typer.Option(help="Give an existing reviewer a new code.")] = False,
+) -> None:
+    """Register a reviewer and print their personal code (shown once, stored hashed)."""
+    from config.loader import load_policy
+    from rules.review import hash_code, new_code, roles
+    from store.reviews import ReviewerExists
+
+    settings = _settings()
+    known = roles(load_policy(settings.policy_file))
+    if role not in known:
+        _fail(f"unknown role '{role}'; the policy's roles are: {', '.join(known)}")
+    code = new_code()
+    try:
+        _open_store(settings).reviews.add_reviewer(
+            name, role, hash_code(code), replace=reset)
+    except (ReviewerExists, ValueError) as error:
+        _fail(f"{error} (use --reset to give them a new code)")
+    console.print(f"Reviewer [bold]{name.strip()}[/bold] ({role}). Personal code, shown only "
+                  f"now:\n\n    [bold]{code}[/bold]\n\nThey enter their name and this code in "
+                  f"the review form.", highlight=False)
+
+
+@reviewers_app.command("list")
+def reviewers_list() -> None:
+    """The registered reviewers and their roles (codes are never shown)."""
+
+    settings = _settings()
+    for reviewer in _open_store(settings).reviews.reviewers():
+        console.print(f"{reviewer.name:<30} {reviewer.role}"
+                      + ("" if reviewer.active else "  (inactive)"), highlight=False)
 
 
 def _apx_command() -> str:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from models.findings import Finding
+from models.master import MasterData
 from models.processing import ProcessingResult
 from models.records import InvoiceRecord, ModelCallRecord
 from models.sensitive import mask_text
@@ -86,50 +87,19 @@ def totals_line(outcomes: list[ProcessingResult]) -> str:
 
 
 def review_card(
-    row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord]
+    row: InvoiceRecord, findings: list[Finding], calls: list[ModelCallRecord],
+    master: MasterData | None = None,
 ) -> str:
-    """The markdown a reviewer reads: header, findings with evidence, pattern, explanation.
+    """The markdown a reviewer reads: the same card as the review form's description (with
+    the PO and receipt lines beside the invoice lines when the ERP data is given). Bank
+    accounts appear masked (the store keeps them so; an older database is masked here)."""
+    from pipeline.review_card import invoice_document
+    from pipeline.review_card import review_card as card
+    from rules.matching import match_invoice
 
-    Bank accounts appear masked (the store keeps them so; an older database is masked here).
-    """
-    lines = [
-        f"## {row.file_name}",
-        "",
-        "| | |\n|---|---|",
-        f"| Vendor | {row.vendor_name or '-'} ({row.vendor_id or 'not in master'}) |",
-        f"| Invoice | {row.invoice_number or '-'} dated {row.invoice_date or '-'} |",
-        f"| PO | {row.po_number or '-'} |",
-        f"| Subtotal / tax / total | {amount_text(row.subtotal, row.currency)} / "
-        f"{amount_text(row.tax, row.currency)} / **{amount_text(row.total, row.currency)}** |",
-        f"| Status | {row.status}{' - ' + row.status_reason if row.status_reason else ''} |",
-        "",
-        f"**Decision:** {row.decision or '-'} — {row.decision_reason or ''} "
-        f"(policy {row.policy_version or '-'}"
-        + (f", approver: {row.approver_role}" if row.approver_role else "")
-        + (", four eyes" if row.four_eyes else "") + ")",
-        "",
-        f"**Pattern:** {row.primary_pattern or 'none'} ({row.classification_source or '-'})",
-        "",
-    ]
-    if findings:
-        lines.append("### Findings")
-        for item in findings:
-            evidence = ", ".join(f"{k}={v}" for k, v in item.evidence.items()
-                                 if not k.endswith("_hmac"))
-            lines.append(f"- **{item.code}** ({item.severity}): {item.message}"
-                         + (f"  \n  _evidence: {evidence}_" if evidence else ""))
-        lines.append("")
-    if row.explanation:
-        lines += ["### Explanation", row.explanation, ""]
-    if row.model_explanation:
-        lines += ["### Draft by the model (unverified)", row.model_explanation, ""]
-    if calls:
-        lines.append("### Model calls")
-        for call in calls:
-            lines.append(f"- {call.step}: {call.model} (prompt {call.prompt_version}), "
-                         f"{call.prompt_tokens}+{call.completion_tokens} tokens, "
-                         f"{call.latency_ms} ms{' (cached)' if call.cached else ''}")
-    return mask_text("\n".join(lines))
+    invoice = invoice_document(row) if master is not None else None
+    match = match_invoice(invoice, master) if invoice is not None and master else None
+    return mask_text(card(row, findings, calls, match=match))
 
 
 def print_card(console: Console, card: str) -> None:

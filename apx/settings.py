@@ -32,9 +32,18 @@ class Settings(BaseSettings):
     """False: no model calls at all (deterministic fallbacks only)."""
     audit_key: SecretStr | None = None
     """The key that signs the audit chain (APX_AUDIT_KEY); default: `audit_key_file`."""
+    inbox: Path | None = None
+    """`apx serve` watches this folder for invoice files; default: `home`/inbox."""
+    prefect_database_url: str | None = None
+    """The Prefect server's own database for `apx serve`; default SQLite in `home`/prefect.
+    PostgreSQL: postgresql+asyncpg://user@host/db (a psycopg URL is converted)."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'apx.db'}"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.inbox if self.inbox is not None else self.home / "inbox"
 
     @property
     def documents_dir(self) -> Path:

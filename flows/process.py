@@ -10,38 +10,44 @@ runs each invoice as one task named after its file: visible and retried per invo
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from models.processing import ProcessingResult
-from pipeline import logredaction, progress, stages
-from pipeline.process import process_file
+from pipeline import logredaction, progress
 from pipeline.runtime import RunSpec, runtime_for
-from store.audit import AuditAnchor
+
+if TYPE_CHECKING:
+    from store.audit import AuditAnchor
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 logredaction.install()  # a worker's logs never carry a bank account or an API key in full
 
-# Per-stage tasks: results stay in memory (no persistence, no input hashing).
-_TASK_NAMES: dict[Callable[..., Any], str] = {
-    stages.intake: "intake",
-    stages.parse: "parse",
-    stages.extract: "extract",
-    stages.check: "match-and-rules",
-    stages.classify: "classify",
-    stages.decide: "decide",
-    stages.post: "post-to-erp",
+# The stages (pdfplumber, the extractors, the rules) are imported when a run first needs
+# them, not with this module: a served run then shows Running as soon as its process is up.
+_TASK_NAMES: dict[str, str] = {
+    "intake": "intake",
+    "parse": "parse",
+    "extract": "extract",
+    "check": "match-and-rules",
+    "classify": "classify",
+    "decide": "decide",
+    "post": "post-to-erp",
 }
-_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
-    stage: task(name=name, cache_policy=NO_CACHE, persist_result=False, retries=0)(stage)
-    for stage, name in _TASK_NAMES.items()
-}
+
+
+@cache
+def _task(stage: Callable[..., Any]) -> Task[..., Any]:
+    """The stage as a task: results stay in memory (no persistence, no input hashing)."""
+    return task(name=_TASK_NAMES[stage.__name__], cache_policy=NO_CACHE, persist_result=False,
+                retries=0)(stage)
 
 
 def run_as_task(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -51,7 +57,7 @@ def run_as_task(stage: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> 
     words) looking for futures; that walk cost more than all the stages together.
     """
     quoted = [quote(arg) for arg in args]
-    return cast(T, _TASKS[stage](*quoted, **kwargs))
+    return cast(T, _task(stage)(*quoted, **kwargs))
 
 
 def _run_name() -> str:
@@ -62,11 +68,39 @@ def _run_name() -> str:
 
 
 @flow(name="process-invoice", flow_run_name=_run_name, persist_result=False)
-def process_invoice(path: str, spec: RunSpec) -> ProcessingResult:
-    """Take one file from intake to a decision (and to the ERP when approved)."""
+def process_invoice(path: str, spec: RunSpec, request_review: bool = False) -> ProcessingResult:
+    """Take one file from intake to a decision (and to the ERP when approved).
+
+    `request_review` (apx serve): an invoice decided "review" gets its own review run, which
+    waits for a person in the UI while this run ends (a batch is never held by a review).
+    """
+    from pipeline.process import process_file
+
     result = process_file(runtime_for(spec), Path(path), run_as_task)
     progress.notify(result)
+    if request_review and result.decision == "review" and result.invoice_id:
+        from flows.review import request_review as start_review
+
+        start_review(spec, result.invoice_id)  # once per invoice, also for a repeat delivery
     return result
+
+
+@flow(name="rematch-on-receipt", persist_result=False)
+def rematch_on_receipt(
+    po_number: str, spec: RunSpec, request_review: bool = False
+) -> list[ProcessingResult]:
+    """A goods receipt was posted: invoices on hold for it (RECEIPT_PENDING) are matched again."""
+    from flows.review import request_review as start_review
+    from pipeline.process import rematch_file
+
+    rt = runtime_for(spec)
+    results = []
+    for invoice_id in rt.store.held_on_po(po_number):
+        result = rematch_file(rt, invoice_id, run_as_task)
+        results.append(result)
+        if request_review and result.decision == "review":
+            start_review(spec, invoice_id)
+    return results
 
 
 def _file_task_name() -> str:
@@ -79,12 +113,16 @@ def _file_task_name() -> str:
       persist_result=False)
 def process_invoice_file(path: str, spec: RunSpec) -> ProcessingResult:
     """One invoice of a batch, every stage in this task (the stage timings are in the audit)."""
+    from pipeline.process import process_file
+
     return process_file(runtime_for(spec), Path(path))
 
 
 @flow(name="process-batch", persist_result=False)
 def process_batch(paths: list[str], spec: RunSpec) -> list[ProcessingResult]:
     """Process files one after another in the given order (later copies are the duplicates)."""
+    from pipeline import stages
+
     results = []
     for path in paths:
         state = process_invoice_file(path, spec, return_state=True)

@@ -50,3 +50,5 @@ class Decision(BaseModel):
     policy_version: str
     approver_role: str | None = None
     four_eyes: bool = False
+    proposal: str | None = None
+    """Shadow mode: the outcome the policy would have chosen by itself."""

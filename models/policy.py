@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -118,6 +119,18 @@ class Costs(BaseModel):
         return self.reviewer_hourly_rate / Decimal(60)
 
 
+class Review(BaseModel):
+    """Human review in the Prefect UI."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    escalate_after_minutes: int = Field(
+        default=1440, ge=0,
+        description="a review left unanswered this long goes to the next role (and again "
+                    "after as long at each level)",
+    )
+
+
 class Policy(BaseModel):
     """Everything a finance controller may tune without touching code."""
 
@@ -134,6 +147,12 @@ class Policy(BaseModel):
     content: Content = Field(default_factory=Content)
     layouts: Layouts = Field(default_factory=Layouts)
     costs: Costs = Field(default_factory=Costs)
+    mode: Literal["normal", "shadow"] = Field(
+        default="normal",
+        description="shadow: every invoice goes to review with APX's proposal shown, and "
+                    "whether the reviewer agreed is recorded",
+    )
+    review: Review = Field(default_factory=Review)
 
     def approver_for(self, total: Decimal) -> str:
         for role in self.routing.approver_roles:

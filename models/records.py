@@ -42,6 +42,8 @@ class InvoiceRecord(BaseModel):
     approver_role: str | None = None
     four_eyes: bool = False
     policy_version: str | None = None
+    proposal: str | None = None
+    """Shadow mode: the outcome the policy would have chosen by itself."""
     created_at: datetime
     updated_at: datetime
 

@@ -44,13 +44,27 @@ def process_file(rt: Runtime, path: Path, run: StageRunner = run_directly) -> Pr
             return stages.result(rt, item, elsewhere=True)
         if rt.store.finished(item.invoice_id):  # ... or finished them since our intake
             return stages.result(rt, item.model_copy(update={"finished": True}))
-        parsed = run(stages.parse, rt, item)
-        document = parsed.document
-        extraction = run(stages.extract, rt, item, parsed) if document is not None else None
-        checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
-        invoice = extraction.invoice if extraction is not None else None
-        run(stages.classify, rt, item, checked.findings, invoice, document is None)
-        total = invoice.total if invoice is not None else None
-        decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
-        run(stages.post, rt, item, decision)
+        return continue_file(rt, item, run)
+
+
+def continue_file(
+    rt: Runtime, item: stages.IntakeResult, run: StageRunner = run_directly
+) -> ProcessingResult:
+    """Parse → extract → match & rules → classify → decide → post, for a file taken in."""
+    parsed = run(stages.parse, rt, item)
+    document = parsed.document
+    extraction = run(stages.extract, rt, item, parsed) if document is not None else None
+    checked = run(stages.check, rt, item, document, extraction, parsed.unreadable_reason)
+    invoice = extraction.invoice if extraction is not None else None
+    run(stages.classify, rt, item, checked.findings, invoice, document is None)
+    total = invoice.total if invoice is not None else None
+    decision = run(stages.decide, rt, item, checked.findings, total, checked.completeness)
+    run(stages.post, rt, item, decision)
     return stages.result(rt, item)
+
+
+def rematch_file(rt: Runtime, invoice_id: str, run: StageRunner = run_directly) -> ProcessingResult:
+    """An invoice on hold, again from its stored original against the ERP data of now (a goods
+    receipt arrived): the same stages, each replacing what it wrote before."""
+    item = stages.held_item(rt, invoice_id)
+    return continue_file(rt, item, run)

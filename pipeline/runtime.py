@@ -95,6 +95,8 @@ def audit_key(spec: RunSpec) -> AuditKey | None:
 
 
 def runtime_for(spec: RunSpec) -> Runtime:
+    from store.repository import Store
+
     with _lock:
         runtime = _runtimes.get(spec)
         if runtime is None:

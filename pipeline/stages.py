@@ -35,6 +35,7 @@ from rules.completeness import assess
 from rules.decide import decide as decide_by_policy
 from rules.matching import match_invoice
 from rules.registry import run_rules
+from rules.review import shadow
 from rules.scope import billed_lines
 from store.audit import AuditAnchor, voucher_detail
 from store.files import private_dir
@@ -271,6 +272,7 @@ def decide(
     completeness: Completeness,
 ) -> Decision:
     decision = decide_by_policy(findings, total, rt.policy, rt.catalog, completeness)
+    decision = shadow(decision, rt.policy, total)  # shadow mode: a person decides every one
     with rt.store.unit_of_work() as uow:
         uow.save_decision(item.invoice_id, decision)
         uow.audit(item.invoice_id, "decide", "policy", decision.model_dump(mode="json"))
@@ -348,6 +350,17 @@ def result(rt: Runtime, item: IntakeResult, *, elsewhere: bool = False) -> Proce
         duplicate_delivery=item.finished or elsewhere,
         processed_elsewhere=elsewhere,
     )
+
+
+def held_item(rt: Runtime, invoice_id: str) -> IntakeResult:
+    """The intake record of an invoice taken in earlier, to process it again (re-match)."""
+    row = rt.store.invoice(invoice_id)
+    stored = rt.store.stored_path(invoice_id)
+    if row is None or stored is None:
+        raise KeyError(f"no stored invoice {invoice_id}")
+    rt.store.audit(invoice_id, "rematch", "apx", {"previous_decision": row.decision})
+    return IntakeResult(invoice_id=invoice_id, sha256=invoice_id, file_name=row.file_name,
+                        stored_path=stored, new=False, status=row.status, finished=False)
 
 
 def record_failure(rt: Runtime, path: Path, message: str) -> ProcessingResult:

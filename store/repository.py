@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256 as _sha256
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, or_, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -41,11 +41,14 @@ from store.tables import (
 )
 from store.unit_of_work import UnitOfWork, WriteConflict, now
 
+if TYPE_CHECKING:
+    from store.reviews import Reviews
+
 AUDIT_KEY_ENV = "APX_AUDIT_KEY"
 REVIEW_EVENT = "review.decided"
 """The audit step of a reviewer's decision (detail: a ReviewRecord without the event's fields)."""
 
-DECISION_STEPS = ("decide",)
+DECISION_STEPS = ("decide", "review.decision")
 """Audit steps that set an invoice's decision: the latest one must agree with the invoice."""
 
 
@@ -91,6 +94,13 @@ class Store(LayoutStore):
         engine = make_engine(url)
         migrate(engine)
         return cls(engine, key=key, anchor_file=anchor_file)
+
+    @property
+    def reviews(self) -> Reviews:
+        """Reviewer registry, review cases, submissions and feedback (store/reviews.py)."""
+        from store.reviews import Reviews
+
+        return Reviews(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -267,6 +277,23 @@ class Store(LayoutStore):
         with self.session() as session:
             return [_record(row) for row in session.scalars(
                 select(InvoiceRow).order_by(InvoiceRow.seq))]
+
+    def stored_path(self, invoice_id: str) -> str | None:
+        """Where the original of an invoice is kept (content-addressed)."""
+        with self.session() as session:
+            row = session.get(InvoiceRow, invoice_id)
+            document = session.get(DocumentRow, row.document_sha256) if row else None
+            return document.stored_path if document else None
+
+    def held_on_po(self, po_number: str, pattern: str = "RECEIPT_PENDING") -> list[str]:
+        """Invoices on hold against a PO with a finding of `pattern` (oldest first)."""
+        with self.session() as session:
+            return list(session.scalars(
+                select(InvoiceRow.id).where(
+                    InvoiceRow.po_number == po_number, InvoiceRow.decision == "hold",
+                    InvoiceRow.id.in_(select(FindingRow.invoice_id).where(
+                        FindingRow.code == pattern)),
+                ).order_by(InvoiceRow.seq)))
 
     def findings(self, invoice_id: str) -> list[Finding]:
         with self.session() as session:

@@ -98,6 +98,8 @@ class InvoiceRow(Base):
     approver_role: Mapped[str | None] = mapped_column(String(40))
     four_eyes: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_version: Mapped[str | None] = mapped_column(String(40))
+    proposal: Mapped[str | None] = mapped_column(String(20))
+    """Shadow mode: the outcome the policy would have chosen (migration 0003)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -213,3 +215,75 @@ class VendorLayoutRow(Base):
     """The invoice whose use was counted last: a retried extract stage does not count twice."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewerRow(Base):
+    """APX's reviewer registry: a name, a role of the approval matrix, a hashed personal code."""
+
+    __tablename__ = "reviewers"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """One invoice in human review: its flow run, who may approve it now, and the outcome."""
+
+    __tablename__ = "reviews"
+
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    flow_run_id: Mapped[str | None] = mapped_column(String(36))
+    required_role: Mapped[str] = mapped_column(String(40))
+    four_eyes: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposal: Mapped[str | None] = mapped_column(String(20))
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    agreed: Mapped[bool | None] = mapped_column(Boolean)
+    approvers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    correctors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    last_message: Mapped[str | None] = mapped_column(Text)
+    held_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class ReviewActionRow(Base):
+    """Every submission of the review form, accepted or refused (never the personal code)."""
+
+    __tablename__ = "review_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    input_key: Mapped[str] = mapped_column(String(80))
+    reviewer: Mapped[str] = mapped_column(String(80))
+    reviewer_role: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20))
+    verdict: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    corrections: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ux_review_actions_invoice_key", "invoice_id", "input_key", unique=True),
+    )
+
+
+class FeedbackRow(Base):
+    """A field corrected in review: old and new value, who and when (eval and layouts use it)."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -192,6 +192,7 @@ class UnitOfWork:
         row.approver_role = decision.approver_role
         row.four_eyes = decision.four_eyes
         row.policy_version = decision.policy_version
+        row.proposal = decision.proposal
         row.updated_at = now()
         if row.status != InvoiceStatus.UNREADABLE:  # that final state and its reason stay
             self.set_status(invoice_id, InvoiceStatus.DECIDED)
