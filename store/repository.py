@@ -37,6 +37,8 @@ from store.tables import (
     FindingRow,
     InvoiceRow,
     ModelCallRow,
+    ReviewActionRow,
+    ReviewRow,
     VoucherRow,
 )
 from store.unit_of_work import UnitOfWork, WriteConflict, now
@@ -324,11 +326,9 @@ class Store(LayoutStore):
         return grouped
 
     def review_records(self) -> list[ReviewRecord]:
-        """Reviewers' decisions, oldest first.
-
-        Read from the audit log's `review.decided` events until the review work (issue 13)
-        stores decisions in tables of their own; then this method reads those instead.
-        """
+        """Reviewers' decisions, oldest first: every accepted submission of the review form
+        (review tables), plus decisions recorded as `review.decided` audit events (imported
+        or simulated reviews)."""
         records = []
         for event in self.audit_events_of(REVIEW_EVENT):
             if event.invoice_id is None:
@@ -337,7 +337,22 @@ class Store(LayoutStore):
                 **event.detail, "invoice_id": event.invoice_id, "decided_at": event.at,
                 "reviewer": event.detail.get("reviewer", event.actor),
             }))
-        return records
+        accepted = ("approved", "approval_recorded", "rejected", "held")
+        with self.session() as session:
+            rows = session.execute(
+                select(ReviewActionRow, ReviewRow.proposal)
+                .join(ReviewRow, ReviewRow.invoice_id == ReviewActionRow.invoice_id)
+                .where(ReviewActionRow.verdict.in_(accepted))
+                .order_by(ReviewActionRow.at, ReviewActionRow.id)).all()
+            for action, proposal in rows:
+                records.append(ReviewRecord(
+                    invoice_id=action.invoice_id, reviewer=action.reviewer,
+                    role=action.reviewer_role, decision=action.action,
+                    proposed=proposal or "review", reason=action.reason,
+                    corrections={k: str(v) for k, v in action.corrections.items()
+                                 if v is not None},
+                    shadow=proposal is not None, decided_at=action.at))
+        return sorted(records, key=lambda record: record.decided_at)
 
     def document_path(self, invoice_id: str) -> str | None:
         """Where the original file of an invoice is kept (content-addressed)."""

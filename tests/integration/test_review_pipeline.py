@@ -235,3 +235,17 @@ def test_a_goods_receipt_rematches_the_invoice_on_hold(tmp_path: Path) -> None:
         assert [e.step for e in rt.store.audit_events(held.invoice_id)].count("rematch") == 1
     finally:
         forget_runtimes()
+
+
+def test_review_decisions_reach_the_report_and_the_audit_ledger(rt: Runtime) -> None:
+    invoice = in_review(rt, "011-acme-inv-10244.pdf")
+    case = review.open_review(rt, invoice)
+    case = review.submit(rt, invoice, review.next_key(case), form("clerk", code="WRONG"))
+    case = review.submit(rt, invoice, review.next_key(case), form("clerk", reason="agreed"))
+    assert case.status == "approved"
+    (record,) = rt.store.review_records()  # the refused submission is not a decision
+    assert (record.invoice_id, record.reviewer, record.role, record.decision) == (
+        invoice, "clerk", "ap_clerk", "approve")
+    assert record.proposed == "review" and not record.shadow and record.reason == "agreed"
+    check = rt.store.verify_audit()  # the reviewer's decision is the invoice's decision
+    assert check.ok, check
