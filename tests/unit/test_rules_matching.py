@@ -79,6 +79,22 @@ def test_po_lookup_normalises_number() -> None:
     assert find_po(None, data) is None
 
 
+def test_po_lookup_ignores_a_leading_po_word() -> None:
+    data = master()
+    assert find_po("1001", data) is not None  # "PO-1001" read without its prefix
+    assert find_po("P.O. 1001", data) is not None
+    assert find_po("10010", data) is None
+
+
+def test_po_number_key() -> None:
+    from models.keys import po_number_key
+
+    assert po_number_key("PO-2026-0175") == po_number_key("2026/0175") == "20260175"
+    assert po_number_key("P.O. No. 4500") == "4500"
+    assert po_number_key("PO") == "PO"
+    assert po_number_key(None) is None
+
+
 def test_lines_match_by_sku_then_description() -> None:
     doc = invoice(
         lines=[
