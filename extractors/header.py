@@ -278,12 +278,36 @@ _IMMEDIATE = re.compile(
 )
 
 
+# A clause that grants a cash discount ("2 % Skonto within 7 days", "3% discount if paid
+# within 10 days") states a discount period, not the payment terms.
+_CLAUSE_SPLIT = re.compile(r"[,;(]|\b(?:or|oder|bzw|ou|o|of|oppure)\b", re.IGNORECASE)
+_DISCOUNT = re.compile(
+    r"%|skonto|discount|escompte|descuento|pronto pago|sconto|korting", re.IGNORECASE
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """The text's clauses, those granting a cash discount left out."""
+    return [c for c in _CLAUSE_SPLIT.split(text) if c.strip() and not _DISCOUNT.search(c)]
+
+
+def _days_by(patterns: list[re.Pattern[str]], text: str) -> int | None:
+    for pattern in patterns:
+        for clause in _clauses(text):
+            match = pattern.search(clause)
+            if match:
+                return int(match.group(1))
+    return None
+
+
 def terms_days(text: str) -> int | None:
-    """Payment terms in days from 'Net 30', '30 days', '14 Tage netto', 'due on receipt'."""
-    for pattern in _TERMS:
-        match = pattern.search(text)
-        if match:
-            return int(match.group(1))
+    """Payment terms in days from 'Net 30', '30 days', '14 Tage netto', 'due on receipt'.
+
+    A cash-discount period is not the terms: "2 % Skonto within 7 days, 14 days net" is 14.
+    """
+    days = _days_by(_TERMS, text)
+    if days is not None:
+        return days
     if _IMMEDIATE.search(text):
         return 0
     return None
@@ -296,5 +320,9 @@ def payment_terms(ctx: DocContext) -> int | None:
             days = terms_days(" ".join(w.text for w in words))
             if days is not None:
                 return days
-    match = _TERMS[0].search(ctx.text) or _TERMS[2].search(ctx.text)
-    return int(match.group(1)) if match else None
+    for pattern in (_TERMS[0], _TERMS[2]):
+        for line in ctx.text.splitlines():
+            days = _days_by([pattern], line)
+            if days is not None:
+                return days
+    return None

@@ -25,7 +25,7 @@ FIELDS = ("subtotal", "tax", "total")
 # Candidates per output field: (role, priority). A more specific label outranks a derived sum.
 _SOURCES: dict[str, tuple[tuple[str, int], ...]] = {
     "subtotal": (("subtotal", 3), ("breakdown_base", 2), ("lines_total", 1)),
-    "tax": (("tax", 3), ("breakdown_tax", 2)),
+    "tax": (("tax", 3), ("breakdown_tax", 2), ("tax_sum", 2)),
     "total": (("total", 3), ("amount_due", 2)),
 }
 RATE_TOLERANCE = Decimal("0.02")
@@ -119,6 +119,20 @@ def _breakdown(ctx: DocContext) -> list[tuple[Decimal, Decimal, Decimal, Line]]:
     return rows
 
 
+def _per_rate_taxes(taxes: list[Amount]) -> list[Amount]:
+    """Tax rows printed one per rate ("MwSt. 7 % ... 68,60" and "MwSt. 19 % ... 110,96"):
+    two or more labelled tax amounts on different lines, each with its own, different rate.
+    Their sum is the document's tax; empty when the tax is not split by rate."""
+    rated = [a for a in taxes if a.rate is not None and a.hit is not None]
+    if len(rated) < 2 or len(rated) != len(taxes):
+        return []
+    if len({a.rate for a in rated}) != len(rated):
+        return []
+    if len({a.hit.line.index for a in rated if a.hit is not None}) != len(rated):
+        return []
+    return rated
+
+
 def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
     by_role: dict[str, list[Amount]] = {role: [] for role in ROLES}
     for hit in ctx.hits:
@@ -130,6 +144,12 @@ def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
             continue
         for role in roles:
             by_role[role].append(Amount(amount.value, hit, amount.rate, role))
+    per_rate = _per_rate_taxes(by_role["tax"])
+    if per_rate:
+        lines = [a.hit.line for a in per_rate if a.hit is not None]
+        by_role["tax_sum"] = [
+            Amount(sum((a.value for a in per_rate), Decimal(0)), None, None, "tax_sum", lines)
+        ]
     rows = _breakdown(ctx)
     if rows:
         lines = [row[3] for row in rows]

@@ -506,6 +506,32 @@ def test_tax_per_rate_adds_up_to_the_gross(tmp_path: Path) -> None:
     assert result.sources["tax"] == FieldSource.ARITHMETIC
 
 
+def test_tax_rows_one_per_rate_are_summed(tmp_path: Path) -> None:
+    """Labelled tax rows, one per rate, add up even when a row's tax is not base x rate."""
+    items: list[Text] = [
+        (50, 50, "Gastro Service GmbH", 16),
+        (50, 68, "USt-IdNr.: DE296104574"),
+        (400, 50, "RECHNUNG", 16),
+        (400, 80, "Rechnungsnummer: RE-2026-77"),
+        (300, 300, "Zwischensumme"),
+        (545, 300, ">2.182,00 €"),
+        (300, 314, "MwSt. 7 % auf 1.878,00"),
+        (545, 314, ">356,82 €"),
+        (300, 328, "MwSt. 19 % auf 304,00"),
+        (545, 328, ">57,76 €"),
+        (300, 342, "Gesamtbetrag"),
+        (545, 342, ">2.596,58 €"),
+    ]
+    result = _extract(tmp_path, items)
+    inv = result.invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("2182.00"),
+        Decimal("414.58"),  # 356,82 + 57,76
+        Decimal("2596.58"),
+    )
+    assert inv.tax_rate is None  # two rates: no single header rate
+
+
 @pytest.mark.parametrize(
     ("language", "items", "number", "day", "totals"),
     [
