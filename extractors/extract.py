@@ -22,6 +22,7 @@ from extractors.dates import find_dates
 from extractors.grounding import Evidence, ground
 from extractors.header import (
     Found,
+    date_after_number,
     date_in_sentence,
     date_in_title,
     labelled_currency,
@@ -116,7 +117,7 @@ def _header(ctx: DocContext, draft: _Draft) -> None:
     po = labelled_id(ctx, "po_number")
     if po and po.value != draft.values.get("invoice_number"):
         _found(draft, "po_number", po, FieldSource.LABEL)
-    invoice_date = labelled_date(ctx, "invoice_date")
+    invoice_date = labelled_date(ctx, "invoice_date") or date_after_number(ctx)
     title_date = date_in_title(ctx, title) if title is not None else None
     if invoice_date:
         found = invoice_date[1]

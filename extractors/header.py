@@ -151,6 +151,28 @@ def labelled_date(ctx: DocContext, name: str) -> tuple[date, Found] | None:
     return None
 
 
+# Words joining an invoice number to its date on one line: "Fattura n. 123 del 14/10/2026",
+# "Rechnung Nr. 42 vom 05.06.2018", "Facture n° 7 du 03/11/2026", "Invoice 12 dated 3 May 2026".
+DATE_CONNECTORS = frozenset({"del", "dd", "vom", "du", "dated", "of", "de", "van", "le"})
+
+
+def date_after_number(ctx: DocContext) -> tuple[date, Found] | None:
+    """The date joined to a labelled invoice number by a connector word (DATE_CONNECTORS)."""
+    for hit in ctx.hits_for("invoice_number"):
+        words = hit.rest
+        for i, word in enumerate(words[:-1]):
+            if label_key(word.text) not in DATE_CONNECTORS or i == 0:
+                continue
+            if not any(ch.isdigit() for w in words[:i] for ch in w.text):
+                continue  # the connector follows the number, not the label
+            following = words[i + 1 : i + 4]
+            text = " ".join(w.text for w in following)
+            found = find_dates(text, ctx.month_first)
+            if found and text.startswith(found[0][0]):
+                return found[0][1], Found(found[0][0], hit, following)
+    return None
+
+
 def date_in_sentence(ctx: DocContext, name: str) -> date | None:
     """A field's label inside running text followed by a date ('..., fällig am 23.09.2026.')."""
     index = vocabulary().fields

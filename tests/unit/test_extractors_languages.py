@@ -506,6 +506,23 @@ def test_tax_per_rate_adds_up_to_the_gross(tmp_path: Path) -> None:
     assert result.sources["tax"] == FieldSource.ARITHMETIC
 
 
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Fattura n. 2026/0212 del 02/10/2026", date(2026, 10, 2)),
+        ("Rechnung Nr. 4711 vom 05.06.2026", date(2026, 6, 5)),
+    ],
+)
+def test_date_joined_to_the_invoice_number(tmp_path: Path, line: str, day: date) -> None:
+    items: list[Text] = [
+        (50, 50, "Officine Brenta Srl", 16),
+        (300, 80, line),
+        (300, 300, "Totale"),
+        (545, 300, ">100,00 €"),
+    ]
+    assert _extract(tmp_path, items).invoice.invoice_date == day
+
+
 def test_tax_rows_one_per_rate_are_summed(tmp_path: Path) -> None:
     """Labelled tax rows, one per rate, add up even when a row's tax is not base x rate."""
     items: list[Text] = [

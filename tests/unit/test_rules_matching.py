@@ -149,3 +149,18 @@ def test_similar_names_do_not_make_a_false_identity_mismatch() -> None:
     doc = invoice(vendor_name="Acme Office Supplies Group Ltd", vendor_tax_id="GB123456789")
     result = resolve_vendor(doc, data)
     assert result.by_name is not None and result.by_name.vendor_id == "V001"
+
+
+def test_a_charge_word_naming_goods_with_a_sku_is_no_charge() -> None:
+    from rules.scope import is_charge
+
+    keywords = ("freight", "shipping", "delivery", "handling", "fee", "zuschlag")
+    assert not is_charge("Shipping labels 4x6 in, roll of 500", keywords, "HPC-LBL-SHP")
+    assert not is_charge("Handling gloves, nitrile", keywords, "GLV-01")
+    assert is_charge("Shipping labels", keywords)  # no SKU: still read as a charge
+    assert is_charge("Freight charge, LTL to Newark", keywords, "FRT")
+    assert is_charge("Shipping & handling", keywords, "SH-1")
+    assert is_charge("Delivery to site", keywords, "DLV")
+    assert is_charge("Shipping", keywords, "SHP")
+    assert is_charge("Maut- und Dieselzuschlag", keywords, "MZ-1")
+    assert not is_charge("Coffee beans", keywords)
