@@ -296,4 +296,6 @@ def extract_invoice(
         model_calls=calls,
         layout=use,
     )
-    return ground(extraction, Evidence.of(doc.text))
+    # the page text and the lines as read (letter-spaced words joined: extractors.layout)
+    evidence_text = doc.text + "\n" + "\n".join(line.text for line in ctx.lines)
+    return ground(extraction, Evidence.of(evidence_text))
