@@ -171,6 +171,8 @@ def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
         by_label = name not in totals.by_arithmetic and amount.hit is not None
         source = FieldSource.LABEL if by_label else FieldSource.ARITHMETIC
         draft.set(name, amount.value, source, _amount_where(amount))
+    if totals.adjustment is not None:
+        draft.set("adjustments", totals.adjustment, FieldSource.ARITHMETIC)
     if totals.tax is not None and totals.tax.rate is not None:
         draft.set("tax_rate", totals.tax.rate, FieldSource.LABEL)
     currency = labelled_currency(ctx)

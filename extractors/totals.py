@@ -54,6 +54,9 @@ class Totals:
     by_arithmetic: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)
     candidates: dict[str, list[Amount]] = field(default_factory=dict)
+    # printed discounts and charges (net) that bridge Σ lines and the net, or net + tax and
+    # the gross: "Total brut HT 1 137,00 / Remise -34,11 / Frais de port 18,00 / Total HT"
+    adjustment: Decimal | None = None
 
 
 def money(text: str, ctx: DocContext) -> list[tuple[str, Decimal]]:
@@ -207,8 +210,31 @@ def read_totals(ctx: DocContext, lines_sum: Decimal | None) -> Totals:
             for name, options in zip(FIELDS, (subs, taxes, totals), strict=True)
             if len(options) > 1
         }
-        return result
-    return _fallback(result, subs, taxes, totals, lines_sum)
+    else:
+        result = _fallback(result, subs, taxes, totals, lines_sum)
+    result.adjustment = _bridge(result, adjustments, lines_sum)
+    return result
+
+
+def _bridge(
+    result: Totals, adjustments: list[Decimal], lines_sum: Decimal | None
+) -> Decimal | None:
+    """The printed discounts and charges (net, not zero) that make Σ lines = net, or
+    net + tax = gross, where the numbers do not agree without them; else None."""
+    sub = result.subtotal.value if result.subtotal is not None else None
+    if sub is None:
+        return None
+    if lines_sum is not None and lines_sum != sub:
+        for adj in adjustments:
+            if adj and lines_sum + adj == sub:
+                return adj
+    if result.total is not None:
+        tax = result.tax.value if result.tax is not None else Decimal(0)
+        if sub + tax != result.total.value:
+            for adj in adjustments:
+                if adj and sub + adj + tax == result.total.value:
+                    return adj
+    return None
 
 
 def _fallback(

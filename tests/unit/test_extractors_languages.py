@@ -471,6 +471,7 @@ def test_totals_with_discount_shipping_and_rounding(tmp_path: Path) -> None:
         Decimal("243.00"),
     )
     assert inv.currency is None  # nothing but numbers: no currency is guessed
+    assert inv.adjustments == Decimal("2.50")  # discount -10.00 and shipping 12.50
 
 
 def test_tax_per_rate_adds_up_to_the_gross(tmp_path: Path) -> None:
