@@ -10,6 +10,7 @@ keeps its printed net, tax and total for the rules to flag.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
@@ -25,7 +26,7 @@ FIELDS = ("subtotal", "tax", "total")
 # Candidates per output field: (role, priority). A more specific label outranks a derived sum.
 _SOURCES: dict[str, tuple[tuple[str, int], ...]] = {
     "subtotal": (("subtotal", 3), ("breakdown_base", 2), ("lines_total", 1)),
-    "tax": (("tax", 3), ("breakdown_tax", 2), ("tax_sum", 2)),
+    "tax": (("tax", 3), ("breakdown_tax", 2), ("tax_sum", 2), ("rated_tax", 1)),
     "total": (("total", 3), ("amount_due", 2)),
 }
 RATE_TOLERANCE = Decimal("0.02")
@@ -87,10 +88,19 @@ def _right_words(ctx: DocContext, hit: LabelHit) -> str:
     return " ".join(w.text for w in hit.line.words if hit.x1 - 0.5 <= w.x0 < limit)
 
 
+# A count of days after a label ("Net 45 days", "Netto 30 Tage") is a payment term, not an amount.
+_DAYS = re.compile(
+    r"^\s*\d{1,3}\s*(?:days?|tage[n]?|jours|dagen|d[ií]as|giorni|gg)\b", re.IGNORECASE
+)
+
+
 def _amount_for(ctx: DocContext, hit: LabelHit) -> Amount | None:
     """The amount right of the label on its line, else the amount under it."""
     rate = find_percent(hit.line.text)
-    value = _pick(money(_right_words(ctx, hit), ctx), rate)
+    right = _right_words(ctx, hit)
+    if _DAYS.match(right):
+        return None
+    value = _pick(money(right, ctx), rate)
     if value is None:
         below = ctx.segment_below(hit.line, hit.segment.x0, hit.segment.x1)
         if below is not None and not ctx.starts_with_label(below):
@@ -136,6 +146,25 @@ def _per_rate_taxes(taxes: list[Amount]) -> list[Amount]:
     return rated
 
 
+def _rated_taxes(ctx: DocContext, by_role: dict[str, list[Amount]]) -> list[Amount]:
+    """Unlabelled rate rows ("Ohio sales tax 8%  $27.60"): a line outside the item table and
+    without a totals label, with one rate and one amount that is exactly that rate of a
+    labelled net or items total."""
+    labelled = {h.line.index for h in ctx.hits if h.fields & ROLES}
+    nets = [a.value for role in ("subtotal", "lines_total") for a in by_role.get(role, [])]
+    found: list[Amount] = []
+    for line in ctx.lines:
+        if line.index in ctx.table_lines or line.index in labelled:
+            continue
+        rate = find_percent(line.text)
+        amounts = [v for p, v in money(line.text, ctx) if _has_decimals(p)]
+        if rate is None or not 0 < rate < 100 or len(amounts) != 1 or amounts[0] <= 0:
+            continue
+        if any((net * rate / 100).quantize(Decimal("0.01")) == amounts[0] for net in nets):
+            found.append(Amount(amounts[0], None, rate, "rated_tax", [line]))
+    return found
+
+
 def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
     by_role: dict[str, list[Amount]] = {role: [] for role in ROLES}
     for hit in ctx.hits:
@@ -153,6 +182,7 @@ def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
         by_role["tax_sum"] = [
             Amount(sum((a.value for a in per_rate), Decimal(0)), None, None, "tax_sum", lines)
         ]
+    by_role["rated_tax"] = _rated_taxes(ctx, by_role)
     rows = _breakdown(ctx)
     if rows:
         lines = [row[3] for row in rows]

@@ -89,6 +89,8 @@ def test_number_words_compare_equal(a: str, b: str) -> None:
         ("Account Number", "customer_number"),
         ("Amount due", "amount_due"),
         ("Balance due", "amount_due"),
+        ("Please pay this amount", "amount_due"),
+        ("Merchandise total", "lines_total"),
         ("Total payable", "amount_due"),
         ("Grand total", "total"),
         ("Total incl. VAT", "total"),
@@ -522,6 +524,29 @@ def test_date_joined_to_the_invoice_number(tmp_path: Path, line: str, day: date)
         (545, 300, ">100,00 €"),
     ]
     assert _extract(tmp_path, items).invoice.invoice_date == day
+
+
+def test_unlabelled_rate_row_and_terms_after_net(tmp_path: Path) -> None:
+    """"Ohio sales tax 8%" names no known label but is 8 % of the items total; "Net 45 days"
+    is a payment term, not a net amount."""
+    items: list[Text] = [
+        (50, 50, "Kestrel Parts Inc", 16),
+        (400, 50, "INVOICE", 16),
+        (400, 80, "Invoice No: KP-77"),
+        (300, 300, "Merchandise total"),
+        (545, 300, ">$345.00"),
+        (300, 314, "Ohio sales tax 8%"),
+        (545, 314, ">$27.60"),
+        (300, 328, "Please pay this amount"),
+        (545, 328, ">$372.60"),
+        (50, 360, "Net 45 days (November 28, 2026)."),
+    ]
+    inv = _extract(tmp_path, items).invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("345.00"),
+        Decimal("27.60"),
+        Decimal("372.60"),
+    )
 
 
 def test_tax_rows_one_per_rate_are_summed(tmp_path: Path) -> None:
