@@ -2,10 +2,14 @@
 
 Every labelled amount of the block is a candidate for its role (net, tax, gross, amount due,
 tax base, items total, discount, charges, prepaid); a per-rate tax breakdown ("19 % | 336,00 |
-63,84") adds the sums of its bases and taxes. Among the candidates, the triple for which
-net + tax = gross (directly, or after the printed discount and charges) wins, preferring the
-most specific labels. The printed values are never altered: a block that does not add up
-keeps its printed net, tax and total for the rules to flag.
+63,84") adds the sums of its bases and taxes; labelled tax rows printed one per rate ("MwSt.
+7 %", "MwSt. 19 %") add up to one tax candidate (with no single rate); an unlabelled rate row
+whose amount is exactly that rate of a labelled net is a tax candidate ("Ohio sales tax 8%").
+Among the candidates, the triple for which net + tax = gross (directly, or after the printed
+discount, charges and rounding) wins, preferring the most specific labels. The printed values
+are never altered: a block that does not add up keeps its printed net, tax and total for the
+rules to flag; the discounts, charges and rounding that bridge Σ lines -> net or net + tax ->
+gross are reported as `adjustment`.
 """
 
 from __future__ import annotations
@@ -206,10 +210,12 @@ def _options(by_role: dict[str, list[Amount]], name: str) -> list[tuple[Amount, 
 
 
 def _adjustments(by_role: dict[str, list[Amount]]) -> list[Decimal]:
-    """Net changes the printed discount and charges may make between subtotal and total."""
+    """Net changes the printed discount, charges and rounding may make between subtotal and
+    total."""
     discounts = {-abs(a.value) for a in by_role["discount"]} | {Decimal(0)}
     charges = {a.value for a in by_role["charges"]} | {Decimal(0)}
-    return sorted({d + c for d in discounts for c in charges}, key=abs)
+    roundings = {a.value for a in by_role["rounding"]} | {Decimal(0)}
+    return sorted({d + c + r for d in discounts for c in charges for r in roundings}, key=abs)
 
 
 def read_totals(ctx: DocContext, lines_sum: Decimal | None) -> Totals:

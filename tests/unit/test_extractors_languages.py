@@ -549,6 +549,28 @@ def test_unlabelled_rate_row_and_terms_after_net(tmp_path: Path) -> None:
     )
 
 
+def test_rounding_line_bridges_net_tax_and_gross(tmp_path: Path) -> None:
+    items: list[Text] = [
+        (50, 50, "Officine Brenta Srl", 16),
+        (400, 80, "Fattura n. 2026/0212"),
+        (300, 300, "Imponibile"),
+        (545, 300, ">€ 856,50"),
+        (300, 314, "IVA 22%"),
+        (545, 314, ">€ 188,43"),
+        (300, 328, "Arrotondamento"),
+        (545, 328, ">€ 0,07"),
+        (300, 342, "Totale documento"),
+        (545, 342, ">€ 1.045,00"),
+    ]
+    inv = _extract(tmp_path, items).invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("856.50"),
+        Decimal("188.43"),
+        Decimal("1045.00"),
+    )
+    assert inv.adjustments == Decimal("0.07")
+
+
 def test_tax_rows_one_per_rate_are_summed(tmp_path: Path) -> None:
     """Labelled tax rows, one per rate, add up even when a row's tax is not base x rate."""
     items: list[Text] = [
