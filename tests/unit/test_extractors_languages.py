@@ -721,3 +721,13 @@ def test_a_label_starting_with_a_title_word_is_no_title(tmp_path: Path) -> None:
         (545, 130, ">10.00 GBP"),
     ]
     assert _extract(tmp_path, items).invoice.invoice_number is None
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("Preis/Einh.", "unit_price"), ("Preis je Einheit", "unit_price"), ("Anzahl", "quantity")],
+)
+def test_table_headers_name_their_column(header: str, column: str) -> None:
+    from extractors.labels import vocabulary
+
+    assert vocabulary().table[label_key(header)] == {column}
