@@ -2,9 +2,10 @@
 
 Fires when: on an invoice that bills its own vendor's PO, a line was paired with no PO line (by
 SKU, exact apart from case and separators; else by description, rapidfuzz WRatio at least
-`matching.line_description_score`; each PO line pairs with one invoice line at most), and it is not
-a charge (no `unplanned_charge_keywords` word, or one that only names goods with a SKU: "Shipping
-labels"): one finding per line, for its amount.
+`matching.line_description_score`, or 15 points less when the unit price is exactly that of one
+open PO line and of no other open invoice line; each PO line pairs with one invoice line at
+most), and it is not a charge (no `unplanned_charge_keywords` word, or one that only names goods
+with a SKU: "Shipping labels"): one finding per line, for its amount.
 Why it matters: goods or services nobody ordered on this PO, or described too differently to tell:
 buying must confirm them before they are paid.
 Example: PO-2026-0143 orders cartons, pallets and wrap; the invoice adds "Bubble cushioning roll 50

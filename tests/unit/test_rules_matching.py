@@ -164,3 +164,18 @@ def test_a_charge_word_naming_goods_with_a_sku_is_no_charge() -> None:
     assert is_charge("Shipping", keywords, "SHP")
     assert is_charge("Maut- und Dieselzuschlag", keywords, "MZ-1")
     assert not is_charge("Coffee beans", keywords)
+
+
+def test_a_unique_equal_price_confirms_a_weaker_description_match() -> None:
+    po = purchase_order()
+    # "Toner cartridge, zwart" scores 79 against "Toner cartridge black": below the
+    # description threshold, but it is the only open line at the PO line's price
+    doc = invoice(lines=[line("Toner cartridge, zwart", "5", "60.00")])
+    [match] = match_lines(doc, po, master())
+    assert match.po_line is not None and match.po_line.line_no == 2
+    # another price: no pair
+    doc = invoice(lines=[line("Toner cartridge, zwart", "5", "61.00")])
+    assert match_lines(doc, po, master())[0].po_line is None
+    # too different even at the same price
+    doc = invoice(lines=[line("Toner cartr. schwarz", "5", "60.00")])
+    assert match_lines(doc, po, master())[0].po_line is None
