@@ -731,3 +731,37 @@ def test_table_headers_name_their_column(header: str, column: str) -> None:
     from extractors.labels import vocabulary
 
     assert vocabulary().table[label_key(header)] == {column}
+
+
+def test_continuation_page_with_running_header_and_carried_over_text(tmp_path: Path) -> None:
+    """Page 2 repeats "Beleg-Nr." above its table (no item) and goes on with the last row's
+    description before its next row (the rows below are still the table)."""
+    columns = [
+        (50, "Pos"), (80, "Leistung"), (330, "Anzahl"), (400, "Einzelpreis"), (480, "Gesamt"),
+    ]
+    header: list[Text] = [(x, 200, text) for x, text in columns]
+    page1: list[Text] = [
+        (50, 50, "Nordwind Logistik GmbH", 16),
+        (400, 50, "RECHNUNG", 16),
+        (400, 80, "Rechnungsnummer: RE-2026-04660"),
+        *header,
+        (50, 214, "1"), (80, 214, "Palettentransport je Palette"), (330, 214, "10"),
+        (400, 214, "86,00"), (480, 214, "860,00"),
+        (80, 226, "Leistungszeitraum September 2026"),
+    ]
+    page2: list[Text] = [
+        (50, 50, "Nordwind Logistik GmbH"), (400, 50, "Beleg-Nr. RE-2026-04660"),
+        *[(x, 100, text) for x, text in columns],
+        (80, 114, "laut Leistungsnachweis Nr. 2026-09-01"),
+        (80, 126, "Abrechnung gemäß Rahmenvertrag"),
+        (80, 138, "gemäß Rahmenvertrag Anlage 2"),
+        (80, 150, "und Preisblatt 2026"),
+        (50, 162, "2"), (80, 162, "Lagerung je Stellplatz"), (330, 162, "30"),
+        (400, 162, "14,20"), (480, 162, "426,00"),
+        (300, 200, "Nettobetrag"), (545, 200, ">1.286,00"),
+        (300, 214, "MwSt. 19 %"), (545, 214, ">244,34"),
+        (300, 228, "Rechnungsbetrag"), (545, 228, ">1.530,34"),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "two.pdf", [page1, page2]), "sha-two")
+    inv = extract_invoice(doc, None, mode="never").invoice
+    assert [line.amount for line in inv.lines] == [Decimal("860.00"), Decimal("426.00")]
