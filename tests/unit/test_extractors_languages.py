@@ -725,7 +725,13 @@ def test_a_label_starting_with_a_title_word_is_no_title(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("header", "column"),
-    [("Preis/Einh.", "unit_price"), ("Preis je Einheit", "unit_price"), ("Anzahl", "quantity")],
+    [
+        ("Preis/Einh.", "unit_price"),
+        ("Preis je Einheit", "unit_price"),
+        ("Anzahl", "quantity"),
+        ("Extended", "amount"),
+        ("Ext. Price", "amount"),
+    ],
 )
 def test_table_headers_name_their_column(header: str, column: str) -> None:
     from extractors.labels import vocabulary
