@@ -10,7 +10,8 @@ Only what the vendor asks to be paid to counts, so accounts are read from *payme
   stacked under it (a footer column, the lines under a heading);
 - never a segment of a bill-to / ship-to block (which here runs on over label lines such as
   "IBAN:" until a gap, another party's label or a payment heading), nor one about the
-  customer's own account ("your account", "direct debit", "Lastschrift" ...).
+  customer's own account ("your account", "direct debit", "Lastschrift" ...), nor the lines
+  stacked under such a heading ("Ihre Bankverbindung (für Gutschriften):" / "IBAN ...").
 
 In a block: IBANs (checked by schwifty), BICs after their label (checked by schwifty), US
 ABA routing numbers after theirs (check digit by python-stdnum), UK sort codes, and
@@ -212,11 +213,38 @@ def recipient_regions(ctx: DocContext) -> list[Region]:
     return regions
 
 
+def customer_regions(ctx: DocContext) -> list[Region]:
+    """Blocks headed by a line about the customer's own account ("Ihre Bankverbindung (für
+    Gutschriften):", "Your bank details:"): the heading and the lines stacked under it, until
+    a gap, a party's label or a payment heading."""
+    vocabulary = _vocabulary()
+    regions: list[Region] = []
+    for line in ctx.lines:
+        if line.index in ctx.table_lines:
+            continue
+        for segment in line.segments:
+            text = segment.text.rstrip()
+            if not text.endswith(":") or not vocabulary.has(text, vocabulary.customer_markers):
+                continue
+            x0, x1 = segment.x0 - 2, max(segment.x1, segment.x0 + 120)
+            bottom = line.bottom
+            for other, inside in _stacked(ctx, line, x0, x1, BLOCK_LINES):
+                first = inside[0]
+                if _party_label(first) or (
+                    vocabulary.has(first.text, vocabulary.headings)
+                    and not vocabulary.has(first.text, vocabulary.customer_markers)
+                ):
+                    break
+                x1, bottom = max(x1, first.x1), other.bottom
+            regions.append(Region(line.page, x0, x1, line.top, bottom))
+    return regions
+
+
 def payment_blocks(ctx: DocContext) -> list[str]:
     """The text of each payment block, in reading order: see the module docstring."""
     vocabulary = _vocabulary()
     starts = vocabulary.headings + vocabulary.identifiers
-    recipients = recipient_regions(ctx)
+    recipients = recipient_regions(ctx) + customer_regions(ctx)
     used: set[int] = set()
 
     def readable(line: Line, segment: Segment) -> bool:

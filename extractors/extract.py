@@ -22,6 +22,7 @@ from extractors.dates import find_dates
 from extractors.grounding import Evidence, ground
 from extractors.header import (
     Found,
+    date_after_number,
     date_in_sentence,
     date_in_title,
     labelled_currency,
@@ -116,7 +117,7 @@ def _header(ctx: DocContext, draft: _Draft) -> None:
     po = labelled_id(ctx, "po_number")
     if po and po.value != draft.values.get("invoice_number"):
         _found(draft, "po_number", po, FieldSource.LABEL)
-    invoice_date = labelled_date(ctx, "invoice_date")
+    invoice_date = labelled_date(ctx, "invoice_date") or date_after_number(ctx)
     title_date = date_in_title(ctx, title) if title is not None else None
     if invoice_date:
         found = invoice_date[1]
@@ -170,6 +171,8 @@ def _totals(ctx: DocContext, draft: _Draft, lines_sum: Decimal | None) -> None:
         by_label = name not in totals.by_arithmetic and amount.hit is not None
         source = FieldSource.LABEL if by_label else FieldSource.ARITHMETIC
         draft.set(name, amount.value, source, _amount_where(amount))
+    if totals.adjustment is not None:
+        draft.set("adjustments", totals.adjustment, FieldSource.ARITHMETIC)
     if totals.tax is not None and totals.tax.rate is not None:
         draft.set("tax_rate", totals.tax.rate, FieldSource.LABEL)
     currency = labelled_currency(ctx)
@@ -295,4 +298,6 @@ def extract_invoice(
         model_calls=calls,
         layout=use,
     )
-    return ground(extraction, Evidence.of(doc.text))
+    # the page text and the lines as read (letter-spaced words joined: extractors.layout)
+    evidence_text = doc.text + "\n" + "\n".join(line.text for line in ctx.lines)
+    return ground(extraction, Evidence.of(evidence_text))

@@ -77,6 +77,17 @@ class Evidence:
         return value in self.dates
 
 
+def _tax_is_printed_difference(invoice: InvoiceDocument, evidence: Evidence) -> bool:
+    """A tax printed only per rate (7 % and 19 % rows) is grounded by the printed net and
+    gross it separates: subtotal + tax = total, both of them printed."""
+    sub, tax, total = invoice.subtotal, invoice.tax, invoice.total
+    if sub is None or tax is None or total is None:
+        return False
+    return (
+        evidence.has_number(sub) and evidence.has_number(total) and sub + tax == total
+    )
+
+
 def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
     """Drop every ungrounded value from the invoice, recording why in `unverified`."""
     invoice = extraction.invoice
@@ -102,6 +113,8 @@ def ground(extraction: Extraction, evidence: Evidence) -> Extraction:
     for name in AMOUNT_FIELDS:
         amount = getattr(invoice, name)
         if amount is not None and not evidence.has_number(amount):
+            if name == "tax" and _tax_is_printed_difference(invoice, evidence):
+                continue
             drop(name, f"{amount} is not printed in the document")
     if invoice.tax_rate is not None and not evidence.has_percent(invoice.tax_rate):
         drop("tax_rate", f"{invoice.tax_rate} % is not printed in the document")

@@ -151,6 +151,28 @@ def labelled_date(ctx: DocContext, name: str) -> tuple[date, Found] | None:
     return None
 
 
+# Words joining an invoice number to its date on one line: "Fattura n. 123 del 14/10/2026",
+# "Rechnung Nr. 42 vom 05.06.2018", "Facture n° 7 du 03/11/2026", "Invoice 12 dated 3 May 2026".
+DATE_CONNECTORS = frozenset({"del", "dd", "vom", "du", "dated", "of", "de", "van", "le"})
+
+
+def date_after_number(ctx: DocContext) -> tuple[date, Found] | None:
+    """The date joined to a labelled invoice number by a connector word (DATE_CONNECTORS)."""
+    for hit in ctx.hits_for("invoice_number"):
+        words = hit.rest
+        for i, word in enumerate(words[:-1]):
+            if label_key(word.text) not in DATE_CONNECTORS or i == 0:
+                continue
+            if not any(ch.isdigit() for w in words[:i] for ch in w.text):
+                continue  # the connector follows the number, not the label
+            following = words[i + 1 : i + 4]
+            text = " ".join(w.text for w in following)
+            found = find_dates(text, ctx.month_first)
+            if found and text.startswith(found[0][0]):
+                return found[0][1], Found(found[0][0], hit, following)
+    return None
+
+
 def date_in_sentence(ctx: DocContext, name: str) -> date | None:
     """A field's label inside running text followed by a date ('..., fällig am 23.09.2026.')."""
     index = vocabulary().fields
@@ -278,12 +300,36 @@ _IMMEDIATE = re.compile(
 )
 
 
+# A clause that grants a cash discount ("2 % Skonto within 7 days", "3% discount if paid
+# within 10 days") states a discount period, not the payment terms.
+_CLAUSE_SPLIT = re.compile(r"[,;(]|\b(?:or|oder|bzw|ou|o|of|oppure)\b", re.IGNORECASE)
+_DISCOUNT = re.compile(
+    r"%|skonto|discount|escompte|descuento|pronto pago|sconto|korting", re.IGNORECASE
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """The text's clauses, those granting a cash discount left out."""
+    return [c for c in _CLAUSE_SPLIT.split(text) if c.strip() and not _DISCOUNT.search(c)]
+
+
+def _days_by(patterns: list[re.Pattern[str]], text: str) -> int | None:
+    for pattern in patterns:
+        for clause in _clauses(text):
+            match = pattern.search(clause)
+            if match:
+                return int(match.group(1))
+    return None
+
+
 def terms_days(text: str) -> int | None:
-    """Payment terms in days from 'Net 30', '30 days', '14 Tage netto', 'due on receipt'."""
-    for pattern in _TERMS:
-        match = pattern.search(text)
-        if match:
-            return int(match.group(1))
+    """Payment terms in days from 'Net 30', '30 days', '14 Tage netto', 'due on receipt'.
+
+    A cash-discount period is not the terms: "2 % Skonto within 7 days, 14 days net" is 14.
+    """
+    days = _days_by(_TERMS, text)
+    if days is not None:
+        return days
     if _IMMEDIATE.search(text):
         return 0
     return None
@@ -296,5 +342,9 @@ def payment_terms(ctx: DocContext) -> int | None:
             days = terms_days(" ".join(w.text for w in words))
             if days is not None:
                 return days
-    match = _TERMS[0].search(ctx.text) or _TERMS[2].search(ctx.text)
-    return int(match.group(1)) if match else None
+    for pattern in (_TERMS[0], _TERMS[2]):
+        for line in ctx.text.splitlines():
+            days = _days_by([pattern], line)
+            if days is not None:
+                return days
+    return None

@@ -13,6 +13,12 @@ from models.documents import ParsedPage, Word
 
 # A gap wider than this many font sizes separates two segments (a space is ~0.28 em).
 SEGMENT_GAP_EM = 0.9
+# Letter-spaced text ("I N V O I C E", "H P C - 3 0 6 1 2"): at least this many one-character
+# words in a row, each gap at most LETTER_GAP_EM font sizes and all gaps alike (within
+# LETTER_GAP_SPREAD_EM), are one word.
+LETTER_RUN = 3
+LETTER_GAP_EM = 0.6
+LETTER_GAP_SPREAD_EM = 0.12
 
 
 class _WordRun:
@@ -83,6 +89,46 @@ def _split_segments(words: list[Word]) -> list[Segment]:
     return segments
 
 
+def _joined(run: list[Word]) -> Word:
+    return run[0].model_copy(
+        update={"text": "".join(w.text for w in run), "x1": run[-1].x1,
+                "top": min(w.top for w in run), "bottom": max(w.bottom for w in run)}
+    )
+
+
+def _letter_run_ends(words: list[Word], start: int) -> int:
+    """End (exclusive) of the letter-spaced run starting at words[start], else start."""
+    end = start
+    gaps: list[float] = []
+    while end + 1 < len(words):
+        a, b = words[end], words[end + 1]
+        size = max(a.size, b.size, 4.0)
+        gap = b.x0 - a.x1
+        if len(b.text) != 1 or not -0.5 <= gap <= LETTER_GAP_EM * size:
+            break
+        if gaps and max(*gaps, gap) - min(*gaps, gap) > LETTER_GAP_SPREAD_EM * size:
+            break
+        gaps.append(gap)
+        end += 1
+    return end + 1 if end + 1 - start >= LETTER_RUN else start
+
+
+def join_letter_spaced(row: list[Word]) -> list[Word]:
+    """Runs of one-character words printed with uniform letter spacing become one word
+    ("I N V O I C E" -> "INVOICE"); a wider gap inside the run starts a new word."""
+    out: list[Word] = []
+    i = 0
+    while i < len(row):
+        end = _letter_run_ends(row, i) if len(row[i].text) == 1 else i
+        if end > i:
+            out.append(_joined(row[i:end]))
+            i = end
+        else:
+            out.append(row[i])
+            i += 1
+    return out
+
+
 def split_glued(word: Word) -> list[Word]:
     """'Kundennummer:2' -> 'Kundennummer:' '2': a value printed without a space after ':'.
 
@@ -116,6 +162,7 @@ def page_lines(page: ParsedPage) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
+        row = join_letter_spaced(row)
         lines.append(Line(page=page.number, words=row, segments=_split_segments(row)))
     lines.sort(key=lambda ln: ln.top)
     return lines

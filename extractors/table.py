@@ -121,6 +121,20 @@ def _is_skip(line: Line) -> bool:
     return any(label_key(" ".join(w.text for w in line.words[:n])) in skip for n in (1, 2, 3))
 
 
+# Header fields a continuation page repeats above its rows ("Nordwind GmbH  Beleg-Nr.
+# RE-2026-04660"): a row naming one of them is the page's running header, not an item.
+RUNNING_HEADER_FIELDS = frozenset(
+    {"invoice_number", "invoice_date", "po_number", "customer_number", "due_date"}
+)
+
+
+def _is_running_header(ctx: DocContext, line: Line, cells: dict[str, list[str]]) -> bool:
+    """A row with a header field's label and no quantity is a page's running header."""
+    if any(find_amounts(p, ctx.decimal_sep) for p in cells.get("quantity", [])):
+        return False
+    return any(h.line is line and h.fields & RUNNING_HEADER_FIELDS for h in ctx.hits)
+
+
 def _is_totals(ctx: DocContext, line: Line, cells: dict[str, list[str]]) -> bool:
     """A totals label ends the table unless the row also has a quantity (an item row)."""
     if any(find_amounts(p, ctx.decimal_sep) for p in cells.get("quantity", [])):
@@ -208,6 +222,8 @@ def read_table(ctx: DocContext) -> TableResult:
         if _is_skip(line):
             used.add(line.index)
             continue
+        if _is_running_header(ctx, line, cells):
+            continue
         text_parts = cells.get("description", []) or cells.get("other", [])
         has_numbers = any(
             find_amounts(p, ctx.decimal_sep) for n in NUMERIC for p in cells.get(n, [])
@@ -226,6 +242,21 @@ def read_table(ctx: DocContext) -> TableResult:
             rows[-1].description_parts.append(" ".join(text_parts))
             used.add(line.index)
             last_row_line = anchor = line
+        elif (
+            text_parts
+            and rows
+            and last_row_line is None
+            and anchor is not None
+            and rows[-1].line is not None
+            and rows[-1].line.page < line.page
+            and not has_numbers
+            and line.top - anchor.bottom < 1.5 * anchor.height
+        ):
+            # the previous page's last row goes on under this page's repeated header: part
+            # of the table (the rows below are not a footer), kept out of the description,
+            # which is compared with the text as one run
+            used.add(line.index)
+            anchor = line
     notes: list[str] = []
     items: list[InvoiceLine] = []
     descriptions: list[list[str]] = []

@@ -2,14 +2,19 @@
 
 Every labelled amount of the block is a candidate for its role (net, tax, gross, amount due,
 tax base, items total, discount, charges, prepaid); a per-rate tax breakdown ("19 % | 336,00 |
-63,84") adds the sums of its bases and taxes. Among the candidates, the triple for which
-net + tax = gross (directly, or after the printed discount and charges) wins, preferring the
-most specific labels. The printed values are never altered: a block that does not add up
-keeps its printed net, tax and total for the rules to flag.
+63,84") adds the sums of its bases and taxes; labelled tax rows printed one per rate ("MwSt.
+7 %", "MwSt. 19 %") add up to one tax candidate (with no single rate); an unlabelled rate row
+whose amount is exactly that rate of a labelled net is a tax candidate ("Ohio sales tax 8%").
+Among the candidates, the triple for which net + tax = gross (directly, or after the printed
+discount, charges and rounding) wins, preferring the most specific labels. The printed values
+are never altered: a block that does not add up keeps its printed net, tax and total for the
+rules to flag; the discounts, charges and rounding that bridge Σ lines -> net or net + tax ->
+gross are reported as `adjustment`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
@@ -25,7 +30,7 @@ FIELDS = ("subtotal", "tax", "total")
 # Candidates per output field: (role, priority). A more specific label outranks a derived sum.
 _SOURCES: dict[str, tuple[tuple[str, int], ...]] = {
     "subtotal": (("subtotal", 3), ("breakdown_base", 2), ("lines_total", 1)),
-    "tax": (("tax", 3), ("breakdown_tax", 2)),
+    "tax": (("tax", 3), ("breakdown_tax", 2), ("tax_sum", 2), ("rated_tax", 1)),
     "total": (("total", 3), ("amount_due", 2)),
 }
 RATE_TOLERANCE = Decimal("0.02")
@@ -54,6 +59,9 @@ class Totals:
     by_arithmetic: set[str] = field(default_factory=set)
     ambiguous: set[str] = field(default_factory=set)
     candidates: dict[str, list[Amount]] = field(default_factory=dict)
+    # printed discounts and charges (net) that bridge Σ lines and the net, or net + tax and
+    # the gross: "Total brut HT 1 137,00 / Remise -34,11 / Frais de port 18,00 / Total HT"
+    adjustment: Decimal | None = None
 
 
 def money(text: str, ctx: DocContext) -> list[tuple[str, Decimal]]:
@@ -84,10 +92,19 @@ def _right_words(ctx: DocContext, hit: LabelHit) -> str:
     return " ".join(w.text for w in hit.line.words if hit.x1 - 0.5 <= w.x0 < limit)
 
 
+# A count of days after a label ("Net 45 days", "Netto 30 Tage") is a payment term, not an amount.
+_DAYS = re.compile(
+    r"^\s*\d{1,3}\s*(?:days?|tage[n]?|jours|dagen|d[ií]as|giorni|gg)\b", re.IGNORECASE
+)
+
+
 def _amount_for(ctx: DocContext, hit: LabelHit) -> Amount | None:
     """The amount right of the label on its line, else the amount under it."""
     rate = find_percent(hit.line.text)
-    value = _pick(money(_right_words(ctx, hit), ctx), rate)
+    right = _right_words(ctx, hit)
+    if _DAYS.match(right):
+        return None
+    value = _pick(money(right, ctx), rate)
     if value is None:
         below = ctx.segment_below(hit.line, hit.segment.x0, hit.segment.x1)
         if below is not None and not ctx.starts_with_label(below):
@@ -119,6 +136,39 @@ def _breakdown(ctx: DocContext) -> list[tuple[Decimal, Decimal, Decimal, Line]]:
     return rows
 
 
+def _per_rate_taxes(taxes: list[Amount]) -> list[Amount]:
+    """Tax rows printed one per rate ("MwSt. 7 % ... 68,60" and "MwSt. 19 % ... 110,96"):
+    two or more labelled tax amounts on different lines, each with its own, different rate.
+    Their sum is the document's tax; empty when the tax is not split by rate."""
+    rated = [a for a in taxes if a.rate is not None and a.hit is not None]
+    if len(rated) < 2 or len(rated) != len(taxes):
+        return []
+    if len({a.rate for a in rated}) != len(rated):
+        return []
+    if len({a.hit.line.index for a in rated if a.hit is not None}) != len(rated):
+        return []
+    return rated
+
+
+def _rated_taxes(ctx: DocContext, by_role: dict[str, list[Amount]]) -> list[Amount]:
+    """Unlabelled rate rows ("Ohio sales tax 8%  $27.60"): a line outside the item table and
+    without a totals label, with one rate and one amount that is exactly that rate of a
+    labelled net or items total."""
+    labelled = {h.line.index for h in ctx.hits if h.fields & ROLES}
+    nets = [a.value for role in ("subtotal", "lines_total") for a in by_role.get(role, [])]
+    found: list[Amount] = []
+    for line in ctx.lines:
+        if line.index in ctx.table_lines or line.index in labelled:
+            continue
+        rate = find_percent(line.text)
+        amounts = [v for p, v in money(line.text, ctx) if _has_decimals(p)]
+        if rate is None or not 0 < rate < 100 or len(amounts) != 1 or amounts[0] <= 0:
+            continue
+        if any((net * rate / 100).quantize(Decimal("0.01")) == amounts[0] for net in nets):
+            found.append(Amount(amounts[0], None, rate, "rated_tax", [line]))
+    return found
+
+
 def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
     by_role: dict[str, list[Amount]] = {role: [] for role in ROLES}
     for hit in ctx.hits:
@@ -130,6 +180,13 @@ def _candidates(ctx: DocContext) -> dict[str, list[Amount]]:
             continue
         for role in roles:
             by_role[role].append(Amount(amount.value, hit, amount.rate, role))
+    per_rate = _per_rate_taxes(by_role["tax"])
+    if per_rate:
+        lines = [a.hit.line for a in per_rate if a.hit is not None]
+        by_role["tax_sum"] = [
+            Amount(sum((a.value for a in per_rate), Decimal(0)), None, None, "tax_sum", lines)
+        ]
+    by_role["rated_tax"] = _rated_taxes(ctx, by_role)
     rows = _breakdown(ctx)
     if rows:
         lines = [row[3] for row in rows]
@@ -153,10 +210,12 @@ def _options(by_role: dict[str, list[Amount]], name: str) -> list[tuple[Amount, 
 
 
 def _adjustments(by_role: dict[str, list[Amount]]) -> list[Decimal]:
-    """Net changes the printed discount and charges may make between subtotal and total."""
+    """Net changes the printed discount, charges and rounding may make between subtotal and
+    total."""
     discounts = {-abs(a.value) for a in by_role["discount"]} | {Decimal(0)}
     charges = {a.value for a in by_role["charges"]} | {Decimal(0)}
-    return sorted({d + c for d in discounts for c in charges}, key=abs)
+    roundings = {a.value for a in by_role["rounding"]} | {Decimal(0)}
+    return sorted({d + c + r for d in discounts for c in charges for r in roundings}, key=abs)
 
 
 def read_totals(ctx: DocContext, lines_sum: Decimal | None) -> Totals:
@@ -187,8 +246,31 @@ def read_totals(ctx: DocContext, lines_sum: Decimal | None) -> Totals:
             for name, options in zip(FIELDS, (subs, taxes, totals), strict=True)
             if len(options) > 1
         }
-        return result
-    return _fallback(result, subs, taxes, totals, lines_sum)
+    else:
+        result = _fallback(result, subs, taxes, totals, lines_sum)
+    result.adjustment = _bridge(result, adjustments, lines_sum)
+    return result
+
+
+def _bridge(
+    result: Totals, adjustments: list[Decimal], lines_sum: Decimal | None
+) -> Decimal | None:
+    """The printed discounts and charges (net, not zero) that make Σ lines = net, or
+    net + tax = gross, where the numbers do not agree without them; else None."""
+    sub = result.subtotal.value if result.subtotal is not None else None
+    if sub is None:
+        return None
+    if lines_sum is not None and lines_sum != sub:
+        for adj in adjustments:
+            if adj and lines_sum + adj == sub:
+                return adj
+    if result.total is not None:
+        tax = result.tax.value if result.tax is not None else Decimal(0)
+        if sub + tax != result.total.value:
+            for adj in adjustments:
+                if adj and sub + adj + tax == result.total.value:
+                    return adj
+    return None
 
 
 def _fallback(

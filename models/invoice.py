@@ -62,6 +62,11 @@ class InvoiceDocument(BaseModel):
     tax: Decimal | None = None
     tax_rate: Decimal | None = Field(default=None, description="header tax rate in percent")
     total: Decimal | None = None
+    adjustments: Decimal | None = Field(
+        default=None,
+        description="net of the discounts and charges printed in the totals block (not as "
+        "item lines) that bridge the lines' sum and the subtotal, or the subtotal and the total",
+    )
 
     def remit_to(self) -> list[BankAccount]:
         """Every account the invoice asks to be paid to: `bank_accounts`, and `iban` if it is

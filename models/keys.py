@@ -57,6 +57,34 @@ def invoice_number_key(number: str | None) -> str | None:
     return joined.lstrip("0") or "0"
 
 
+# Words that only say "this is a purchase order number" in front of the number itself
+# ("PO 2026/0175", "P.O. 4500", "Bestellung 4711"): dropped before comparing PO numbers.
+# fmt: off
+PO_NUMBER_PREFIXES: tuple[str, ...] = (
+    "PO", "P O", "PURCHASE ORDER", "ORDER", "NR", "NO", "NUMBER", "#",
+)
+# fmt: on
+
+_PO_PREFIXES = frozenset(token for word in PO_NUMBER_PREFIXES for token in _tokens(word))
+
+
+def po_number_key(number: str | None) -> str | None:
+    """The normal form PO numbers are compared on: no case, spaces or punctuation, and no
+    leading "purchase order" words (PO_NUMBER_PREFIXES).
+
+    "PO-2026-0175", "PO 2026/0175", "po2026 0175" and "2026/0175" are all "20260175".
+    Leading zeros are kept (PO numbers are identifiers, not counters). A number made only
+    of such words keeps them ("PO" stays "PO").
+    """
+    if not number:
+        return None
+    tokens = _tokens(number)
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _PO_PREFIXES:
+        start += 1
+    return "".join(tokens[start:]) or None
+
+
 def minor_units(amount: Decimal) -> int:
     """An amount in hundredths (cents), rounded half up: an exact, indexable number key,
     the same on every database (1600, 1600.0 and 1600.00 are all 160000)."""

@@ -188,7 +188,7 @@ def _lines(ctx: RuleContext) -> Fact:
         keywords = ctx.policy.unplanned_charge_keywords
         stray = [m.line_index + 1 for m in ctx.match.lines
                  if m.po_line is None and not is_charge(invoice.lines[m.line_index].description,
-                                                        keywords)]
+                                                        keywords, invoice.lines[m.line_index].sku)]
         if stray:
             return _fact("lines", "line items", FactStatus.UNCONFIRMED,
                          f"line(s) {', '.join(map(str, stray))} match no line of PO "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from models.invoice import InvoiceDocument, InvoiceLine
 from models.keys import invoice_number_key
@@ -129,15 +130,48 @@ def line_label(index: int, line: InvoiceLine) -> str:
     return f"Line {index + 1} '{line.description}'"
 
 
-def is_charge(description: str, keywords: tuple[str, ...]) -> bool:
+# Words that may follow a charge keyword in a charge line's description ("Delivery charge",
+# "Shipping costs", "Freight to Newark", "Versand nach Köln"): with any other word right after
+# it, the keyword names a kind of goods ("Shipping labels", "Delivery van").
+# fmt: off
+CHARGE_FOLLOWERS = frozenset({
+    "charge", "charges", "cost", "costs", "fee", "fees", "surcharge", "rate", "service",
+    "kosten", "gebühr", "pauschale", "frais", "gastos", "spese", "toeslag",
+    "and", "to", "for", "from", "of", "via", "per", "und", "nach", "von", "für", "et",
+    "pour", "de", "par", "y", "a", "para", "por", "e", "da", "en", "naar", "voor", "van",
+    "only", "included", "incl", "inkl",
+})
+# fmt: on
+
+
+def _names_goods(description: str, keyword_word: str, keywords: list[str]) -> bool:
+    """The keyword's word directly followed by a noun that is no charge word: goods named
+    after what they are used for ("Shipping labels", "Delivery van", "Handling gloves")."""
+    tokens = description.split()
+    for token, following in pairwise(tokens):
+        if phrase_key(token) != keyword_word or not token[-1:].isalnum():
+            continue
+        after = phrase_key(following)
+        if not following.rstrip(",.;:").isalpha() or after in CHARGE_FOLLOWERS:
+            return False
+        return not any(after.startswith(k) or (len(k) >= 6 and k in after) for k in keywords)
+    return False
+
+
+def is_charge(description: str, keywords: tuple[str, ...], sku: str | None = None) -> bool:
     """A freight/fee/surcharge line: a policy keyword starts one of its words ("Fees",
     "Shipping costs"); keywords of six letters or more may also end a compound word
-    ("Bearbeitungsgebühr"), short ones may not ("fee" is not in "coffee")."""
+    ("Bearbeitungsgebühr"), short ones may not ("fee" is not in "coffee").
+
+    A line with an article number (SKU) whose keyword is followed directly by another noun
+    ("HPC-LBL-SHP Shipping labels") is goods, not a charge: the keyword only says what the
+    goods are for (CHARGE_FOLLOWERS lists the words that keep it a charge)."""
     words = phrase_key(description).split()
-    for keyword in (phrase_key(k) for k in keywords):
-        if not keyword:
-            continue
+    keys = [k for k in (phrase_key(k) for k in keywords) if k]
+    for keyword in keys:
         for word in words:
             if word.startswith(keyword) or (len(keyword) >= 6 and keyword in word):
+                if sku and sku.strip() and _names_goods(description, word, keys):
+                    continue
                 return True
     return False

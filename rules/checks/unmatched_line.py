@@ -2,8 +2,10 @@
 
 Fires when: on an invoice that bills its own vendor's PO, a line was paired with no PO line (by
 SKU, exact apart from case and separators; else by description, rapidfuzz WRatio at least
-`matching.line_description_score`; each PO line pairs with one invoice line at most), and it is not
-a charge (no `unplanned_charge_keywords` word): one finding per line, for its amount.
+`matching.line_description_score`, or 15 points less when the unit price is exactly that of one
+open PO line and of no other open invoice line; each PO line pairs with one invoice line at
+most), and it is not a charge (no `unplanned_charge_keywords` word, or one that only names goods
+with a SKU: "Shipping labels"): one finding per line, for its amount.
 Why it matters: goods or services nobody ordered on this PO, or described too differently to tell:
 buying must confirm them before they are paid.
 Example: PO-2026-0143 orders cartons, pallets and wrap; the invoice adds "Bubble cushioning roll 50
@@ -33,7 +35,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     keywords = ctx.policy.unplanned_charge_keywords
     for index, line in lines_off_po(ctx):
-        if is_charge(line.description, keywords):
+        if is_charge(line.description, keywords, line.sku):
             continue
         yield ctx.finding(
             f"{line_label(index, line)} ({money(line.amount)}) is on no line of "

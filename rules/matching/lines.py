@@ -1,4 +1,5 @@
-"""Which PO line each invoice line bills: SKU exact first, then description similarity."""
+"""Which PO line each invoice line bills: SKU exact first, then description similarity, then
+a somewhat weaker description similarity confirmed by an exactly equal, unique unit price."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from models.policy import Matching
 from rules.matching.text import compact
 
 _DEFAULTS = Matching()
+# How far below `matching.line_description_score` a description may score when the unit
+# price is exactly that of one open PO line and of no other open invoice line.
+PRICE_CONFIRMED_MARGIN = 15.0
 
 
 def match_lines(
@@ -60,6 +64,28 @@ def match_lines(
             continue
         assigned[index] = (po_line, "description", score)
         used.add(line_no)
+
+    # Last, a line whose unit price is exactly one unused PO line's price, and only that
+    # line's, pairs with it at a lower description score ("Senior consultant, dagtarief" at
+    # 1,150.00 and "Senior consultant, day rate" at 1,150.00): the price confirms the pair.
+    floor = thresholds.line_description_score - PRICE_CONFIRMED_MARGIN
+    open_lines = [i for i in range(len(invoice.lines)) if i not in assigned]
+    for index in open_lines:
+        line = invoice.lines[index]
+        same_price = [
+            p for p in po.lines if p.line_no not in used and p.unit_price == line.unit_price
+        ]
+        rivals = [i for i in open_lines if i not in assigned
+                  and invoice.lines[i].unit_price == line.unit_price]
+        if len(same_price) != 1 or len(rivals) != 1:
+            continue
+        po_line = same_price[0]
+        score = float(
+            fuzz.WRatio(line.description, po_line.description, processor=utils.default_process)
+        )
+        if score >= floor:
+            assigned[index] = (po_line, "description", score)
+            used.add(po_line.line_no)
 
     matches: list[LineMatch] = []
     for index in range(len(invoice.lines)):

@@ -83,6 +83,19 @@ def test_an_iban_in_the_bill_to_block_is_not_the_remit_to(tmp_path: Path) -> Non
     assert inv.iban == "GB82WEST12345698765432"
 
 
+def test_lines_under_a_customer_account_heading_are_not_the_remit_to(tmp_path: Path) -> None:
+    customer: list[Text] = [
+        (50, 180, "Ihre Bankverbindung (für Gutschriften):"),
+        (50, 193, f"IBAN {CUSTOMER_IBAN}"),
+    ]
+    footer: list[Text] = [
+        (50, 700, "Bankverbindung", 10, "Helvetica-Bold"),
+        (50, 714, f"IBAN {VENDOR_IBAN}"),
+    ]
+    inv = _accounts(tmp_path, customer + footer)
+    assert _dump(inv.bank_accounts) == [{"iban": "GB82WEST12345698765432"}]
+
+
 def test_uk_sort_code_and_account_number_under_a_heading(tmp_path: Path) -> None:
     inv = _accounts(tmp_path, [
         (50, 690, "Payment details", 10, "Helvetica-Bold"),

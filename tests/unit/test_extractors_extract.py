@@ -175,6 +175,19 @@ def test_grounding_drops_values_not_in_the_document() -> None:
     assert set(result.unverified) == {"invoice_number", "due_date", "subtotal", "lines[2]"}
 
 
+def test_tax_printed_only_per_rate_is_grounded_by_net_and_gross() -> None:
+    text = "Netto 1.564,00\nMwSt. 7 % 68,60\nMwSt. 19 % 110,96\nGesamt 1.743,56"
+
+    def grounded(tax: str, total: str) -> InvoiceDocument:
+        invoice = InvoiceDocument(
+            subtotal=Decimal("1564.00"), tax=Decimal(tax), total=Decimal(total)
+        )
+        return ground(Extraction(invoice=invoice), Evidence.of(text)).invoice
+
+    assert grounded("179.56", "1743.56").tax == Decimal("179.56")  # 1,743.56 - 1,564.00
+    assert grounded("179.57", "1743.56").tax is None  # not the difference of net and gross
+
+
 def test_missing_total_is_recorded(tmp_path: Path) -> None:
     items: list[Text] = [(50, 50, "Omega Ltd", 16), (400, 80, "Invoice No: O-1")]
     result = extract_invoice(_doc(tmp_path, [items]), None, mode="never")

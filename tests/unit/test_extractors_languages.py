@@ -84,10 +84,13 @@ def test_number_words_compare_equal(a: str, b: str) -> None:
         ("Payment Due Date", "due_date"),
         ("Purchase Order Reference", "po_number"),
         ("Your Ref", "po_number"),
+        ("Cust. PO #", "po_number"),
         ("Customer No", "customer_number"),
         ("Account Number", "customer_number"),
         ("Amount due", "amount_due"),
         ("Balance due", "amount_due"),
+        ("Please pay this amount", "amount_due"),
+        ("Merchandise total", "lines_total"),
         ("Total payable", "amount_due"),
         ("Grand total", "total"),
         ("Total incl. VAT", "total"),
@@ -114,6 +117,7 @@ def test_number_words_compare_equal(a: str, b: str) -> None:
         ("Zahlbar bis", "due_date"),
         ("Ihre Bestellnummer", "po_number"),
         ("Auftragsnummer", "po_number"),
+        ("Auftrag", "po_number"),
         ("Kundennummer", "customer_number"),
         ("Ihre Nummer", "customer_number"),
         ("Rechnungsbetrag", "total"),
@@ -469,6 +473,7 @@ def test_totals_with_discount_shipping_and_rounding(tmp_path: Path) -> None:
         Decimal("243.00"),
     )
     assert inv.currency is None  # nothing but numbers: no currency is guessed
+    assert inv.adjustments == Decimal("2.50")  # discount -10.00 and shipping 12.50
 
 
 def test_tax_per_rate_adds_up_to_the_gross(tmp_path: Path) -> None:
@@ -502,6 +507,94 @@ def test_tax_per_rate_adds_up_to_the_gross(tmp_path: Path) -> None:
         Decimal("331.00"),  # the gross, not the amount left to pay
     )
     assert result.sources["tax"] == FieldSource.ARITHMETIC
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Fattura n. 2026/0212 del 02/10/2026", date(2026, 10, 2)),
+        ("Rechnung Nr. 4711 vom 05.06.2026", date(2026, 6, 5)),
+    ],
+)
+def test_date_joined_to_the_invoice_number(tmp_path: Path, line: str, day: date) -> None:
+    items: list[Text] = [
+        (50, 50, "Officine Brenta Srl", 16),
+        (300, 80, line),
+        (300, 300, "Totale"),
+        (545, 300, ">100,00 €"),
+    ]
+    assert _extract(tmp_path, items).invoice.invoice_date == day
+
+
+def test_unlabelled_rate_row_and_terms_after_net(tmp_path: Path) -> None:
+    """"Ohio sales tax 8%" names no known label but is 8 % of the items total; "Net 45 days"
+    is a payment term, not a net amount."""
+    items: list[Text] = [
+        (50, 50, "Kestrel Parts Inc", 16),
+        (400, 50, "INVOICE", 16),
+        (400, 80, "Invoice No: KP-77"),
+        (300, 300, "Merchandise total"),
+        (545, 300, ">$345.00"),
+        (300, 314, "Ohio sales tax 8%"),
+        (545, 314, ">$27.60"),
+        (300, 328, "Please pay this amount"),
+        (545, 328, ">$372.60"),
+        (50, 360, "Net 45 days (November 28, 2026)."),
+    ]
+    inv = _extract(tmp_path, items).invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("345.00"),
+        Decimal("27.60"),
+        Decimal("372.60"),
+    )
+
+
+def test_rounding_line_bridges_net_tax_and_gross(tmp_path: Path) -> None:
+    items: list[Text] = [
+        (50, 50, "Officine Brenta Srl", 16),
+        (400, 80, "Fattura n. 2026/0212"),
+        (300, 300, "Imponibile"),
+        (545, 300, ">€ 856,50"),
+        (300, 314, "IVA 22%"),
+        (545, 314, ">€ 188,43"),
+        (300, 328, "Arrotondamento"),
+        (545, 328, ">€ 0,07"),
+        (300, 342, "Totale documento"),
+        (545, 342, ">€ 1.045,00"),
+    ]
+    inv = _extract(tmp_path, items).invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("856.50"),
+        Decimal("188.43"),
+        Decimal("1045.00"),
+    )
+    assert inv.adjustments == Decimal("0.07")
+
+
+def test_tax_rows_one_per_rate_are_summed(tmp_path: Path) -> None:
+    """Labelled tax rows, one per rate, add up even when a row's tax is not base x rate."""
+    items: list[Text] = [
+        (50, 50, "Gastro Service GmbH", 16),
+        (50, 68, "USt-IdNr.: DE296104574"),
+        (400, 50, "RECHNUNG", 16),
+        (400, 80, "Rechnungsnummer: RE-2026-77"),
+        (300, 300, "Zwischensumme"),
+        (545, 300, ">2.182,00 €"),
+        (300, 314, "MwSt. 7 % auf 1.878,00"),
+        (545, 314, ">356,82 €"),
+        (300, 328, "MwSt. 19 % auf 304,00"),
+        (545, 328, ">57,76 €"),
+        (300, 342, "Gesamtbetrag"),
+        (545, 342, ">2.596,58 €"),
+    ]
+    result = _extract(tmp_path, items)
+    inv = result.invoice
+    assert (inv.subtotal, inv.tax, inv.total) == (
+        Decimal("2182.00"),
+        Decimal("414.58"),  # 356,82 + 57,76
+        Decimal("2596.58"),
+    )
+    assert inv.tax_rate is None  # two rates: no single header rate
 
 
 @pytest.mark.parametrize(
@@ -628,3 +721,53 @@ def test_a_label_starting_with_a_title_word_is_no_title(tmp_path: Path) -> None:
         (545, 130, ">10.00 GBP"),
     ]
     assert _extract(tmp_path, items).invoice.invoice_number is None
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Preis/Einh.", "unit_price"),
+        ("Preis je Einheit", "unit_price"),
+        ("Anzahl", "quantity"),
+        ("Extended", "amount"),
+        ("Ext. Price", "amount"),
+    ],
+)
+def test_table_headers_name_their_column(header: str, column: str) -> None:
+    from extractors.labels import vocabulary
+
+    assert vocabulary().table[label_key(header)] == {column}
+
+
+def test_continuation_page_with_running_header_and_carried_over_text(tmp_path: Path) -> None:
+    """Page 2 repeats "Beleg-Nr." above its table (no item) and goes on with the last row's
+    description before its next row (the rows below are still the table)."""
+    columns = [
+        (50, "Pos"), (80, "Leistung"), (330, "Anzahl"), (400, "Einzelpreis"), (480, "Gesamt"),
+    ]
+    header: list[Text] = [(x, 200, text) for x, text in columns]
+    page1: list[Text] = [
+        (50, 50, "Nordwind Logistik GmbH", 16),
+        (400, 50, "RECHNUNG", 16),
+        (400, 80, "Rechnungsnummer: RE-2026-04660"),
+        *header,
+        (50, 214, "1"), (80, 214, "Palettentransport je Palette"), (330, 214, "10"),
+        (400, 214, "86,00"), (480, 214, "860,00"),
+        (80, 226, "Leistungszeitraum September 2026"),
+    ]
+    page2: list[Text] = [
+        (50, 50, "Nordwind Logistik GmbH"), (400, 50, "Beleg-Nr. RE-2026-04660"),
+        *[(x, 100, text) for x, text in columns],
+        (80, 114, "laut Leistungsnachweis Nr. 2026-09-01"),
+        (80, 126, "Abrechnung gemäß Rahmenvertrag"),
+        (80, 138, "gemäß Rahmenvertrag Anlage 2"),
+        (80, 150, "und Preisblatt 2026"),
+        (50, 162, "2"), (80, 162, "Lagerung je Stellplatz"), (330, 162, "30"),
+        (400, 162, "14,20"), (480, 162, "426,00"),
+        (300, 200, "Nettobetrag"), (545, 200, ">1.286,00"),
+        (300, 214, "MwSt. 19 %"), (545, 214, ">244,34"),
+        (300, 228, "Rechnungsbetrag"), (545, 228, ">1.530,34"),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "two.pdf", [page1, page2]), "sha-two")
+    inv = extract_invoice(doc, None, mode="never").invoice
+    assert [line.amount for line in inv.lines] == [Decimal("860.00"), Decimal("426.00")]

@@ -100,3 +100,22 @@ def test_truncated_pdf_and_missing_file(tmp_path: Path) -> None:
     for path in (truncated, tmp_path / "missing.pdf"):
         with pytest.raises(UnreadableDocument):
             parse_pdf(path, "x")
+
+
+def test_letter_spaced_words_are_joined() -> None:
+    from extractors.layout import join_letter_spaced
+    from models.documents import Word
+
+    def words(spec: list[tuple[str, float]], width: float = 5.0) -> list[Word]:
+        return [
+            Word(text=t, x0=x, x1=x + width, top=10, bottom=19, page=1, size=9.0)
+            for t, x in spec
+        ]
+
+    spaced = words([(c, 100 + i * 6.6) for i, c in enumerate("HPC-30612")])
+    assert [w.text for w in join_letter_spaced(spaced)] == ["HPC-30612"]
+    title = words([(c, 400 + i * 13) for i, c in enumerate("INVOICE")], width=8.0)
+    assert [w.text for w in join_letter_spaced(title)] == ["INVOICE"]
+    # ordinary words and short single-character runs stay as printed
+    plain = words([("Qty", 10), ("1", 40), ("x", 50), ("Box", 60)])
+    assert [w.text for w in join_letter_spaced(plain)] == ["Qty", "1", "x", "Box"]

@@ -134,3 +134,19 @@ def test_space_grouped_amount_survives_a_segment_that_straddles_columns() -> Non
     cells = _assign(columns, line)
     assert cells["unit_price"] == ["1 380,00"]
     assert cells["amount"] == ["1 380,00 CHF"]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Net 30", 30),
+        ("14 Tage netto", 14),
+        ("2/10 net 30", 30),
+        ("Zahlbar innerhalb von 7 Tagen mit 2 % Skonto oder innerhalb von 14 Tagen netto", 14),
+        ("2 % Skonto within 7 days, 14 days net", 14),
+        ("3% discount if paid within 10 days, otherwise 30 days", 30),
+        ("due on receipt", 0),
+    ],
+)
+def test_payment_terms_are_the_net_days_not_a_discount_period(text: str, days: int) -> None:
+    assert terms_days(text) == days

@@ -298,6 +298,21 @@ def test_arithmetic_error_each_check() -> None:
     assert total.message == "Subtotal 750.00 + tax 142.50 = 892.50, but the total says 900.00"
 
 
+def test_arithmetic_error_accepts_printed_discounts_and_charges() -> None:
+    # lines 750.00, discount -30.00 and freight 12.50 printed in the totals block: net 732.50
+    bridged = invoice(subtotal=D("732.50"), tax=D("139.18"), total=D("871.68"),
+                      adjustments=D("-17.50"))
+    assert run(arithmetic_error, context(bridged)) == []
+    # net + charges + tax = gross
+    after_net = invoice(total=D("905.00"), adjustments=D("12.50"))
+    assert run(arithmetic_error, context(after_net)) == []
+    # adjustments that do not account for the difference change nothing
+    wrong = invoice(subtotal=D("732.50"), tax=D("139.18"), total=D("871.68"),
+                    adjustments=D("-10.00"))
+    [found] = run(arithmetic_error, context(wrong))
+    assert "lines add up to 750.00" in found.message
+
+
 def test_currency_mismatch() -> None:
     [found] = run(currency_mismatch, context(invoice(currency="USD")))
     assert found.message == "Invoice is in USD, but PO PO-1001 is in EUR"

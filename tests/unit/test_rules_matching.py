@@ -79,6 +79,22 @@ def test_po_lookup_normalises_number() -> None:
     assert find_po(None, data) is None
 
 
+def test_po_lookup_ignores_a_leading_po_word() -> None:
+    data = master()
+    assert find_po("1001", data) is not None  # "PO-1001" read without its prefix
+    assert find_po("P.O. 1001", data) is not None
+    assert find_po("10010", data) is None
+
+
+def test_po_number_key() -> None:
+    from models.keys import po_number_key
+
+    assert po_number_key("PO-2026-0175") == po_number_key("2026/0175") == "20260175"
+    assert po_number_key("P.O. No. 4500") == "4500"
+    assert po_number_key("PO") == "PO"
+    assert po_number_key(None) is None
+
+
 def test_lines_match_by_sku_then_description() -> None:
     doc = invoice(
         lines=[
@@ -133,3 +149,33 @@ def test_similar_names_do_not_make_a_false_identity_mismatch() -> None:
     doc = invoice(vendor_name="Acme Office Supplies Group Ltd", vendor_tax_id="GB123456789")
     result = resolve_vendor(doc, data)
     assert result.by_name is not None and result.by_name.vendor_id == "V001"
+
+
+def test_a_charge_word_naming_goods_with_a_sku_is_no_charge() -> None:
+    from rules.scope import is_charge
+
+    keywords = ("freight", "shipping", "delivery", "handling", "fee", "zuschlag")
+    assert not is_charge("Shipping labels 4x6 in, roll of 500", keywords, "HPC-LBL-SHP")
+    assert not is_charge("Handling gloves, nitrile", keywords, "GLV-01")
+    assert is_charge("Shipping labels", keywords)  # no SKU: still read as a charge
+    assert is_charge("Freight charge, LTL to Newark", keywords, "FRT")
+    assert is_charge("Shipping & handling", keywords, "SH-1")
+    assert is_charge("Delivery to site", keywords, "DLV")
+    assert is_charge("Shipping", keywords, "SHP")
+    assert is_charge("Maut- und Dieselzuschlag", keywords, "MZ-1")
+    assert not is_charge("Coffee beans", keywords)
+
+
+def test_a_unique_equal_price_confirms_a_weaker_description_match() -> None:
+    po = purchase_order()
+    # "Toner cartridge, zwart" scores 79 against "Toner cartridge black": below the
+    # description threshold, but it is the only open line at the PO line's price
+    doc = invoice(lines=[line("Toner cartridge, zwart", "5", "60.00")])
+    [match] = match_lines(doc, po, master())
+    assert match.po_line is not None and match.po_line.line_no == 2
+    # another price: no pair
+    doc = invoice(lines=[line("Toner cartridge, zwart", "5", "61.00")])
+    assert match_lines(doc, po, master())[0].po_line is None
+    # too different even at the same price
+    doc = invoice(lines=[line("Toner cartr. schwarz", "5", "60.00")])
+    assert match_lines(doc, po, master())[0].po_line is None
