@@ -122,7 +122,8 @@ def test_four_eyes_and_corrections_in_the_ui_flow(apx: Service) -> None:
 def test_a_posted_goods_receipt_releases_the_invoice_on_hold(apx: Service) -> None:
     held = settled(apx, "017-harbor-hpc-30458.pdf")
     with (apx.erp / "goods_receipts.csv").open("a") as handle:
-        handle.write("GR-60001,PO-2026-0144,1,4000,2026-11-19\n")
+        handle.write("GR-60001,PO-2026-0144,1,4000,2026-11-19\n"
+                     "GR-60002,PO-2026-0144,2,200,2026-11-19\n")  # every billed line
     wait_for(lambda: apx.store.invoice(held).status == "posted",  # type: ignore[union-attr]
              120, "the held invoice to be re-matched and posted")
     assert [v.invoice_id for v in apx.store.vouchers()].count(held) == 1
