@@ -106,30 +106,6 @@ class DocContext:
                 return best
         return None
 
-    def block_below(self, hit: LabelHit, max_lines: int = 6) -> tuple[list[Segment], Region]:
-        """An address block: the label's inline value and the segments stacked under it."""
-        x0 = hit.x0
-        x1 = max(hit.segment.x1, hit.x0 + 120)
-        segments: list[Segment] = []
-        if hit.rest:
-            segments.append(Segment(hit.rest))
-        previous = hit.line
-        for other in self.lines[hit.line.index + 1 : hit.line.index + 1 + max_lines]:
-            if other.page != previous.page or other.top - previous.bottom > 1.2 * previous.height:
-                break
-            inside = [s for s in other.segments if overlap(x0, x1, s.x0, s.x1) > 0]
-            if not inside:
-                break
-            segment = inside[0]
-            if self.starts_with_label(segment):
-                break
-            segments.append(segment)
-            x1 = max(x1, segment.x1)
-            previous = other
-        bottom = previous.bottom
-        region = Region(hit.line.page, x0 - 2, x1, hit.line.top, bottom)
-        return segments, region
-
     def recipient_regions(self) -> list[Region]:
         """Bill-to and ship-to blocks: the customer's name, address and tax id, not the issuer's."""
         if self._recipients is None:

@@ -10,9 +10,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
-
 from extractors.context import DocContext, PartyRow
 from extractors.currency import currency_in
 from extractors.dates import find_dates
@@ -213,27 +210,6 @@ def labelled_tax_id(ctx: DocContext) -> Found | None:
                 return Found(value, hit, words)
     return None
 
-
-_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}")
-
-
-def find_iban(ctx: DocContext) -> str | None:
-    """The first valid IBAN printed (labelled or not), compact: checked by its checksum."""
-    texts = [
-        " ".join(w.text for w in words)
-        for hit in ctx.hits_for("iban")
-        for words in ctx.values_for(hit)
-    ]
-    texts.append(ctx.text)
-    for text in texts:
-        for match in _IBAN_RE.finditer(text):
-            compact = match.group(0).replace(" ", "")
-            for end in range(len(compact), 14, -1):
-                try:
-                    return str(IBAN(compact[:end]).compact)
-                except SchwiftyException:
-                    continue
-    return None
 
 
 def labelled_currency(ctx: DocContext) -> str | None:

@@ -43,13 +43,6 @@ def restrict(path: Path) -> None:
         os.chmod(path, current & ~0o077)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write a new file owner-only (fails if it exists)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-
-
 def touch_private(path: Path) -> None:
     """Make sure `path` exists owner-only (empty if new): before SQLite opens it."""
     try:

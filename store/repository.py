@@ -499,14 +499,6 @@ class Store(LayoutStore):
                     f"post event in the audit log that records it", None, voucher.invoice_id))
         return problems
 
-    @staticmethod
-    def _invoice(session: Session, invoice_id: str) -> InvoiceRow:
-        row = session.get(InvoiceRow, invoice_id)
-        if row is None:
-            raise KeyError(f"no invoice {invoice_id}")
-        return row
-
-
 def _same_voucher(event: AuditEvent, voucher: VoucherRow) -> bool:
     """The post event records this voucher (its vendor, number, currency and amount)."""
     recorded = event.detail.get("voucher")
